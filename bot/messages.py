@@ -1,0 +1,65 @@
+"""The two shapes every channel shares: an Incoming message, and the Outgoing messages a handler returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person sent, already taken out of its provider's payload."""
+
+    channel: str  # "telegram" / "whatsapp" / "web"
+    address: str  # where replies go: Telegram chat id, "whatsapp:+62...", web chat id
+    provider_id: str  # Telegram update_id, Twilio MessageSid, web message id: the dedupe key
+    received_at: datetime
+    text: str = ""
+    choice: str | None = None  # the key of a button pressed (Telegram callback data)
+    contact_phone: str | None = None  # a shared contact's phone, E.164
+    contact_is_sender: bool = False  # Telegram: the contact shared is the sender's own
+    location: tuple[float, float] | None = None
+    media: str | None = None  # what could not be read as text: "sticker", "photo", "voice", ...
+    sender_name: str | None = None
+    sender_phone: str | None = None  # E.164, when the channel tells it (WhatsApp)
+    callback_id: str | None = None  # Telegram callback query to answer
+
+    @property
+    def kind(self) -> str:
+        if self.choice is not None:
+            return "choice"
+        if self.contact_phone:
+            return "contact"
+        if self.location:
+            return "location"
+        if self.media:
+            return self.media
+        return "text"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button on Telegram, a numbered line on WhatsApp, a button in the web chat."""
+
+    key: str  # what comes back when chosen (also accepted typed)
+    label: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    ask_contact: bool = False  # Telegram: offer a "share my phone number" button
+
+
+@dataclass
+class Reply:
+    """What a handler decides: messages to send and the chat's next step (None = no flow in progress)."""
+
+    messages: list[Outgoing] = field(default_factory=list)
+    state: str | None = None
+    data: dict[str, object] = field(default_factory=dict)
+
+    def say(self, text: str, choices: tuple[Choice, ...] | list[Choice] = (), ask_contact: bool = False) -> Reply:
+        self.messages.append(Outgoing(text, tuple(choices), ask_contact))
+        return self

@@ -1,0 +1,35 @@
+"""The running service's parts, wired once by app.py and shared by web workers, the CLI and the scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import conversation
+from bot.clock import Clock
+from bot.messages import Incoming
+from bot.sender import Sender
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    sessions: sessionmaker[Session]
+    sender: Sender
+    handle: conversation.Handle
+    services: dict[str, Any] = field(default_factory=dict)  # what handlers may need: rules, settings
+
+    def receive(self, incoming: Incoming) -> list[int] | None:
+        """One message in: handled and committed, then its replies sent at once. None for a duplicate."""
+        with self.sessions.begin() as session:
+            rows = conversation.receive(session, incoming, self.handle, self.services)
+            ids = None if rows is None else [row.id for row in rows]
+        if ids:
+            self.sender.send_now(ids)
+        return ids

@@ -1,0 +1,86 @@
+"""Sends outbox rows through their channel's adapter: at once for replies, on every tick for the rest.
+
+The HTTP call to a provider happens outside any database transaction, so a slow provider never holds
+SQLite's write lock or a PostgreSQL row lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import outbox
+from bot.channels import OutboundChannel, SendFailure
+from bot.clock import Clock
+from models import Chat, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class Sender:
+    def __init__(self, sessions: sessionmaker[Session], channels: Mapping[str, OutboundChannel],
+                 clock: Clock) -> None:
+        self.sessions = sessions
+        self.channels = channels
+        self.clock = clock
+
+    def send_now(self, ids: Iterable[int]) -> int:
+        """The reply path: send these rows now, unless another sender already took them."""
+        with self.sessions.begin() as session:
+            rows = outbox.claim(session, ids)
+            windows = self._windows(session, rows)
+        return self._deliver(rows, windows)
+
+    def run_once(self, limit: int = 50) -> int:
+        """One tick: claim due rows of the channels this process can send on, and send them."""
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            rows = outbox.claim_due(session, now, limit, channels=list(self.channels))
+            windows = self._windows(session, rows)
+        return self._deliver(rows, windows)
+
+    def _windows(self, session: Session, rows: list[OutboxMessage]) -> dict[int, datetime | None]:
+        chat_ids = {row.chat_id for row in rows if row.chat_id}
+        if not chat_ids:
+            return {}
+        found = session.execute(select(Chat.id, Chat.last_inbound_at).where(Chat.id.in_(chat_ids))).all()
+        return {chat_id: last for chat_id, last in found}
+
+    def _deliver(self, rows: list[OutboxMessage], windows: dict[int, datetime | None]) -> int:
+        sent = 0
+        for row in rows:
+            now = self.clock.now()
+            channel = self.channels.get(row.channel)
+            outcome: tuple[str, object]
+            if channel is None:
+                outcome = ("failed", SendFailure(f"channel {row.channel} is not configured", retryable=True))
+            else:
+                try:
+                    outcome = ("sent", channel.send(row, windows.get(row.chat_id or 0), now))
+                except SendFailure as failure:
+                    outcome = ("failed", failure)
+                except Exception as error:  # a bug or a network fault: keep the row, try again later
+                    log.exception("sending outbox row %s failed", row.id)
+                    outcome = ("failed", SendFailure(repr(error), retryable=True))
+            with self.sessions.begin() as session:
+                fresh = session.get(OutboxMessage, row.id)
+                if fresh is None:
+                    continue
+                if outcome[0] == "sent":
+                    outbox.mark_sent(fresh, outcome[1] if isinstance(outcome[1], str) else None, now)
+                    sent += 1
+                else:
+                    failure = outcome[1]
+                    assert isinstance(failure, SendFailure)
+                    outbox.mark_failed(fresh, now, code=failure.code, error=failure.detail,
+                                       retryable=failure.retryable, retry_after=failure.retry_after)
+                    if failure.opted_out and fresh.chat_id:
+                        chat = session.get(Chat, fresh.chat_id)
+                        if chat is not None and chat.reminders_stopped_at is None:
+                            chat.reminders_stopped_at = now
+                row.status, row.provider_id = fresh.status, fresh.provider_id
+        return sent

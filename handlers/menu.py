@@ -1,0 +1,56 @@
+"""The menu, help, language, and the answers for what the bot cannot read."""
+
+from __future__ import annotations
+
+from bot.conversation import Turn
+from bot.messages import Choice, Reply
+from handlers.texts import text
+
+MENU_ITEMS = ("CEK", "REHAB", "BAYAR", "JANJI", "KELUHAN", "DAFTAR", "STOP", "BANTUAN")
+
+
+def menu_choices(language: str) -> tuple[Choice, ...]:
+    return tuple(Choice(key, text(f"menu.{key.lower()}", language)) for key in MENU_ITEMS)
+
+
+def show_menu(turn: Turn) -> Reply:
+    """MENU, HALO, /start, BATAL: the main menu, leaving any flow in progress."""
+    name = f" {turn.chat.display_name.split()[0]}" if turn.chat.display_name else ""
+    return Reply().say(text("menu", turn.language, name=name), menu_choices(turn.language))
+
+
+def show_help(turn: Turn) -> Reply:
+    """BANTUAN: what the bot does and BPJS's official channels."""
+    return Reply().say(text("help", turn.language))
+
+
+def set_language(turn: Turn) -> Reply:
+    """BAHASA EN / BAHASA ID."""
+    wanted = next((w.lower() for w in turn.words[1:] if w.lower() in ("id", "en")), None)
+    if wanted is None:
+        return Reply().say(text("language.ask", turn.language))
+    turn.chat.language = wanted
+    return Reply().say(text("language.set", wanted))
+
+
+def who_am_i(turn: Turn) -> Reply:
+    """SIAPA: echo of who the bot thinks is talking (useful when connecting a channel)."""
+    from models import Cadre
+
+    cadre = turn.session.get(Cadre, turn.chat.cadre_id) if turn.chat.cadre_id else None
+    cadre_text = text("whoami.cadre", turn.language, code=cadre.code, name=cadre.name) if cadre else ""
+    return Reply().say(text("whoami", turn.language, channel=turn.chat.channel, address=turn.chat.address,
+                            cadre=cadre_text))
+
+
+def unreadable(turn: Turn) -> Reply:
+    return Reply(state=turn.state, data=turn.data).say(text("unreadable", turn.language))
+
+
+def empty(turn: Turn) -> Reply:
+    return Reply(state=turn.state, data=turn.data).say(text("empty", turn.language))
+
+
+def not_understood(turn: Turn) -> Reply:
+    shown = turn.text if len(turn.text) <= 40 else turn.text[:37] + "..."
+    return Reply().say(text("unknown", turn.language, text=shown), menu_choices(turn.language))

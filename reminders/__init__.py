@@ -1,0 +1,1 @@
+"""Scheduled messages: dues reminders and broadcasts, planned idempotently, sent through the outbox."""

@@ -1,0 +1,102 @@
+"""Fixtures: a real database per test (a SQLite file always, PostgreSQL when TEST_DATABASE_URL is set),
+the app built by its factory, and a transcript helper that chats with the bot like a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app import build_runtime, create_app
+from bot.runtime import Runtime
+from bot.settings import Settings
+from models import Base
+from models.db import make_engine
+from models.schema import migrate
+
+# The moment tests live in unless they say otherwise: a Monday, early in the month, WIB morning.
+DEFAULT_NOW = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)
+KEEP_TABLES = {"dues_rates", "alembic_version"}  # reference data the migrations load
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test gets a copy of the file (much faster than migrating per test)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (.ci/run sets it)")
+    engine = make_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate(engine)
+    engine.dispose()
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "kaderbot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_migrated")
+    engine = make_engine(url)
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def now() -> datetime:
+    return DEFAULT_NOW
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, now: datetime) -> Settings:
+    return Settings(instance_path=tmp_path, database_url=database_url, secret_key="test-secret",
+                    frozen_now=now, public_base_url="http://127.0.0.1:8000")
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    rt = build_runtime(settings)
+    yield rt
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def app(runtime: Runtime):  # type: ignore[no-untyped-def]
+    application = create_app(runtime=runtime)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def db(runtime: Runtime) -> Iterator[Session]:
+    """A session for arranging and checking data; commit what you arrange."""
+    with runtime.sessions() as session:
+        yield session
