@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.conversation import Turn
 from bot.keywords import closest, normalise
 from bot.messages import Reply
-from handlers import menu
+from handlers import identity, member, menu
 from handlers.texts import text
 
 Handler = Callable[[Turn], Reply]
@@ -34,13 +34,37 @@ KEYWORDS: dict[str, Handler] = {
     "BAHASA": menu.set_language,
     "LANGUAGE": menu.set_language,
     "SIAPA": menu.who_am_i,
+    # member journeys (handlers/member.py), identity first where data is personal
+    "CEK": member.check_arrears,
+    "TUNGGAKAN": member.check_arrears,
+    "BAYAR": member.how_to_pay,
+    "JANJI": member.promise,
+    "STOP": member.stop_reminders,
+    "BERHENTI": member.stop_reminders,
+    "UNSUBSCRIBE": member.stop_reminders,
+    "MULAI": member.resume_reminders,
+    "KADER": member.my_cadre,
+    "CEK KADER": member.check_cadre,
+    "KELUHAN": member.complaint,
+    "TIKET": member.ticket_status,
+    "DAFTAR": member.how_to_register,
+    "HAPUS": identity.withdraw,
+    "TAMBAH": identity.add_family,
 }
 
 # Keywords that leave any flow in progress.
 ALWAYS = {"MENU", "BATAL", "/START", "STOP", "BERHENTI", "BANTUAN", "BAHASA"}
 
 # Flow step -> handler (filled by the journeys: identity, REHAB, reports, ...).
-STEPS: dict[str, Handler] = {}
+STEPS: dict[str, Handler] = {
+    "identity.number": identity.step_number,
+    "identity.birthdate": identity.step_birthdate,
+    "identity.consent": identity.step_consent,
+    "identity.pick": identity.step_pick,
+    "promise.date": member.step_promise_date,
+    "complaint.text": member.step_complaint_text,
+    "register.area": member.step_register_area,
+}
 
 
 def keyword_of(words: list[str]) -> str | None:

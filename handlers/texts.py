@@ -6,6 +6,8 @@ Keep texts short (a small phone screen) and in the plain Indonesian a cadre woul
 
 from __future__ import annotations
 
+from datetime import date
+
 TEXTS: dict[str, tuple[str, str]] = {
     # --- menu and help ---------------------------------------------------------------------------------
     "menu": (
@@ -36,6 +38,233 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "language.set": ("Baik, saya akan menjawab dalam Bahasa Indonesia.", "OK, I will answer in English."),
     "language.ask": ("Ketik BAHASA ID atau BAHASA EN.", "Type BAHASA ID or BAHASA EN."),
+    "choice.yes": ("Ya, setuju", "Yes, I agree"),
+    "choice.no": ("Tidak", "No"),
+    # --- identity and consent --------------------------------------------------------------------------
+    "identity.ask_number": (
+        "Untuk melindungi data Anda, ketik nomor kartu JKN (13 angka) atau NIK (16 angka) salah satu "
+        "anggota keluarga.",
+        "To protect your data, type the JKN card number (13 digits) or NIK (16 digits) of one family member.",
+    ),
+    "identity.not_a_number": (
+        "Itu bukan nomor kartu atau NIK.",
+        "That is not a card number or NIK.",
+    ),
+    "identity.bad_number": (
+        "Nomor yang Anda ketik {count} angka. Nomor kartu JKN 13 angka, NIK 16 angka.",
+        "The number you typed has {count} digits. A JKN card number has 13 digits, a NIK 16.",
+    ),
+    "identity.not_found": (
+        "Nomor {number} tidak kami temukan. Periksa lagi kartunya, atau ketik DAFTAR jika belum terdaftar.",
+        "We could not find {number}. Please check the card again, or type DAFTAR if you are not registered.",
+    ),
+    "identity.ask_birthdate": (
+        "Terima kasih. Sekarang ketik tanggal lahir pemilik kartu itu, contoh: 17-08-1985.",
+        "Thank you. Now type the card holder's date of birth, for example 17-08-1985.",
+    ),
+    "identity.bad_date": (
+        "Maaf, tanggalnya belum terbaca. Contoh: 17-08-1985 atau 17 Agustus 1985.",
+        "Sorry, I could not read that date. For example: 17-08-1985 or 17 August 1985.",
+    ),
+    "identity.future_date": (
+        "Tanggal lahir tidak mungkin di masa depan. Coba lagi, contoh: 17-08-1985.",
+        "A date of birth cannot be in the future. Please try again, for example 17-08-1985.",
+    ),
+    "identity.wrong_date": (
+        "Tanggal lahir tidak cocok. Sisa percobaan: {left}.",
+        "The date of birth does not match. Tries left: {left}.",
+    ),
+    "identity.locked": (
+        "Demi keamanan, kartu ini dikunci di chat selama {minutes} menit karena terlalu banyak tanggal lahir "
+        "yang salah. Butuh bantuan? Hubungi Care Center 165.",
+        "For your security this card is locked in chat for {minutes} minutes after too many wrong dates of "
+        "birth. Need help? Call Care Center 165.",
+    ),
+    "identity.consent": (
+        "Data iuran keluarga Anda termasuk data pribadi. Apakah Anda setuju KaderBot JKN memakai data ini "
+        "untuk menjawab pertanyaan Anda dan mengirim pengingat iuran? Anda bisa menarik persetujuan kapan "
+        "saja dengan mengetik HAPUS.",
+        "Your family's dues data is personal data. Do you agree that KaderBot JKN uses it to answer your "
+        "questions and send dues reminders? You can withdraw at any time by typing HAPUS.",
+    ),
+    "identity.consent_again": ("Mohon jawab YA atau TIDAK.", "Please answer YA (yes) or TIDAK (no)."),
+    "identity.no_consent": (
+        "Baik, data Anda tidak kami tampilkan. Informasi umum tetap bisa: ketik BAYAR, DAFTAR atau BANTUAN.",
+        "OK, we will not show your data. General information is still available: type BAYAR, DAFTAR or "
+        "BANTUAN.",
+    ),
+    "identity.verified": ("Terima kasih{name_sep}{name}, data Anda cocok.", "Thank you{name_sep}{name}, you are verified."),
+    "identity.which_family": (
+        "Nomor ini terhubung ke beberapa keluarga. Yang mana?",
+        "This number is linked to several families. Which one?",
+    ),
+    "identity.another_family": ("Keluarga lain", "Another family"),
+    "identity.withdrawn": (
+        "Persetujuan Anda sudah ditarik dan chat ini tidak lagi terhubung ke data keluarga Anda.",
+        "Your consent is withdrawn and this chat is no longer linked to your family's data.",
+    ),
+    # --- CEK ------------------------------------------------------------------------------------------
+    "cek.title": ("Tunggakan keluarga KK {family}, per {date}:", "Arrears of family KK {family}, as of {date}:"),
+    "cek.member": ("- {name} ({card}): {months} bulan, {amount}", "- {name} ({card}): {months} months, {amount}"),
+    "cek.member_paid": ("- {name} ({card}): lunas", "- {name} ({card}): paid up"),
+    "cek.no_arrears": (
+        "Tidak ada tunggakan. Terima kasih! Iuran bulan ini {dues}, bayar paling lambat {due}.",
+        "No arrears. Thank you! This month's dues are {dues}, to pay by {due}.",
+    ),
+    "cek.total": ("Total tunggakan: {amount} ({months} bulan)", "Total arrears: {amount} ({months} months)"),
+    "cek.capped": (
+        "Tunggakan yang ditagih paling banyak {counted} bulan.",
+        "At most {counted} months of arrears are billed.",
+    ),
+    "cek.active": (
+        "Status kartu: masih AKTIF. Bayar sebelum akhir bulan agar tidak nonaktif.",
+        "Card status: still ACTIVE. Pay before the end of the month to keep it active.",
+    ),
+    "cek.suspended": ("Status kartu: TIDAK AKTIF sejak {since}.", "Card status: NOT ACTIVE since {since}."),
+    "cek.reactivate": (
+        "Agar aktif kembali: bayar {amount} (tunggakan + iuran bulan ini).",
+        "To reactivate: pay {amount} (arrears + this month's dues).",
+    ),
+    "cek.penalty": (
+        "Catatan: rawat inap dalam 45 hari setelah aktif kembali dikenai denda 5% biaya x bulan tunggakan "
+        "(maks. 12 bulan, maks. Rp30.000.000).",
+        "Note: inpatient care within 45 days after reactivation carries a penalty of 5% of the cost x months "
+        "in arrears (at most 12 months, at most Rp30.000.000).",
+    ),
+    "cek.next_rehab": (
+        "Berat dibayar sekaligus? Ketik REHAB untuk cicilan, atau BAYAR untuk cara bayar.",
+        "Too much at once? Type REHAB for instalments, or BAYAR for how to pay.",
+    ),
+    "cek.next_pay": ("Ketik BAYAR untuk cara bayar.", "Type BAYAR for how to pay."),
+    # --- BAYAR ----------------------------------------------------------------------------------------
+    "bayar.general": (
+        "Nomor Virtual Account (VA) keluarga: 88888 + 11 angka terakhir nomor kartu kepala keluarga "
+        "(BRI, BNI, BTN, BCA); Mandiri: 89888 + angka yang sama. Ketik CEK untuk melihat tunggakan Anda.",
+        "The family's Virtual Account (VA): 88888 + the last 11 digits of the head of family's card number "
+        "(BRI, BNI, BTN, BCA); Mandiri: 89888 + the same digits. Type CEK to see your arrears.",
+    ),
+    "bayar.va": (
+        "Nomor VA keluarga Anda:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}",
+        "Your family's VA number:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}",
+    ),
+    "bayar.amount": ("Jumlah yang perlu dibayar: {amount}.", "Amount to pay: {amount}."),
+    "bayar.channels": (
+        "Bayar lewat ATM / m-banking, Kantor Pos, Indomaret, Alfamart, agen PPOB, GoPay, OVO, DANA, atau "
+        "aplikasi Mobile JKN. Lebih mudah: daftar autodebet rekening di bank Anda atau di Mobile JKN. "
+        "Simpan bukti bayar Anda.",
+        "Pay at an ATM / mobile banking, the post office, Indomaret, Alfamart, PPOB agents, GoPay, OVO, DANA "
+        "or the Mobile JKN app. Easier: register autodebit at your bank or in Mobile JKN. Keep your receipt.",
+    ),
+    # --- JANJI ----------------------------------------------------------------------------------------
+    "janji.ask": (
+        "Kapan Anda bisa membayar? Ketik tanggalnya, contoh: 20-06-2025 atau 20 Juni.",
+        "When can you pay? Type the date, for example 20-06-2025 or 20 June.",
+    ),
+    "janji.bad_date": (
+        "Maaf, tanggalnya belum terbaca. Contoh: 20-06-2025, 20/6 atau 20 Juni.",
+        "Sorry, I could not read that date. For example: 20-06-2025, 20/6 or 20 June.",
+    ),
+    "janji.past": ("Tanggal itu sudah lewat. Ketik tanggal hari ini atau nanti.",
+                   "That date has passed. Type today's date or a later one."),
+    "janji.too_far": (
+        "Janji bayar paling lama {days} hari, yaitu sampai {latest}. Ketik tanggal yang lebih dekat.",
+        "A promise can be at most {days} days ahead, until {latest}. Type an earlier date.",
+    ),
+    "janji.recorded": (
+        "Janji bayar dicatat: {date}. Pengingat iuran berhenti sampai tanggal itu, dan kader Anda bisa "
+        "melihatnya. Ketik BAYAR untuk cara bayar.",
+        "Promise recorded: {date}. Dues reminders pause until then, and your cadre can see it. Type BAYAR for "
+        "how to pay.",
+    ),
+    # --- STOP / MULAI ---------------------------------------------------------------------------------
+    "stop.done": (
+        "Baik, pengingat iuran dihentikan. Ketik MULAI untuk menyalakan lagi.",
+        "OK, dues reminders are stopped. Type MULAI to turn them on again.",
+    ),
+    "stop.already": (
+        "Pengingat sudah berhenti. Ketik MULAI untuk menyalakan lagi.",
+        "Reminders are already off. Type MULAI to turn them on again.",
+    ),
+    "mulai.done": (
+        "Pengingat iuran aktif lagi. Ketik STOP untuk berhenti.",
+        "Dues reminders are on again. Type STOP to stop them.",
+    ),
+    # --- KADER ----------------------------------------------------------------------------------------
+    "kader.mine": (
+        "Kader JKN keluarga Anda: {name} (kode {code}), wilayah {area}. HP/WA: {phone}.",
+        "Your family's JKN cadre: {name} (code {code}), area {area}. Phone/WA: {phone}.",
+    ),
+    "kader.none": (
+        "Keluarga Anda belum punya kader JKN. Untuk bantuan hubungi Care Center 165.",
+        "Your family has no JKN cadre yet. For help call Care Center 165.",
+    ),
+    "cekkader.ask": ("Ketik CEK KADER lalu kodenya, contoh: CEK KADER KDR-SKA-01.",
+                     "Type CEK KADER and the code, for example: CEK KADER KDR-SKA-01."),
+    "cekkader.active": (
+        "Kader {code} ({name}) TERDAFTAR dan AKTIF, wilayah {area}, cabang {branch}. Tetap minta bukti bayar "
+        "dan bayar lewat kanal resmi (VA).",
+        "Cadre {code} ({name}) is REGISTERED and ACTIVE, area {area}, branch {branch}. Still ask for a receipt "
+        "and pay through official channels (VA).",
+    ),
+    "cekkader.inactive": (
+        "Kader {code} ({name}) sudah TIDAK AKTIF. Jangan serahkan uang; laporkan ke Care Center 165.",
+        "Cadre {code} ({name}) is NO LONGER ACTIVE. Do not hand over money; report to Care Center 165.",
+    ),
+    "cekkader.unknown": (
+        "Kode kader {code} TIDAK TERDAFTAR. Jangan serahkan uang; laporkan ke Care Center 165.",
+        "Cadre code {code} is NOT REGISTERED. Do not hand over money; report to Care Center 165.",
+    ),
+    # --- KELUHAN / TIKET ------------------------------------------------------------------------------
+    "keluhan.ask": ("Tulis keluhan atau bantuan yang Anda perlukan dalam satu pesan.",
+                    "Write your complaint or the help you need in one message."),
+    "keluhan.recorded": (
+        "Keluhan dicatat dengan nomor tiket {number} dan diteruskan ke kader Anda, {cadre}. Ketik TIKET untuk "
+        "melihat statusnya.",
+        "Complaint recorded as ticket {number} and sent to your cadre, {cadre}. Type TIKET to see its status.",
+    ),
+    "keluhan.recorded_no_cadre": (
+        "Keluhan dicatat dengan nomor tiket {number}. Keluarga Anda belum punya kader; petugas cabang akan "
+        "menindaklanjuti. Ketik TIKET untuk statusnya, atau hubungi Care Center 165.",
+        "Complaint recorded as ticket {number}. Your family has no cadre yet; branch staff will follow up. "
+        "Type TIKET for its status, or call Care Center 165.",
+    ),
+    "keluhan.to_cadre": (
+        "Tiket {number} dari keluarga KK {family} ({name}): {text}\nBalas: JAWAB {number} <pesan>, atau "
+        "TUTUP {number}.",
+        "Ticket {number} from family KK {family} ({name}): {text}\nReply: JAWAB {number} <message>, or "
+        "TUTUP {number}.",
+    ),
+    "tiket.none": ("Belum ada tiket dari chat ini. Ketik KELUHAN <pesan> untuk membuat.",
+                   "No tickets from this chat yet. Type KELUHAN <message> to open one."),
+    "tiket.open": ("Tiket {number}: sedang diproses kader.", "Ticket {number}: being handled by the cadre."),
+    "tiket.answered": ("Tiket {number}: dijawab: {answer}", "Ticket {number}: answered: {answer}"),
+    "tiket.closed": ("Tiket {number}: selesai. {answer}", "Ticket {number}: closed. {answer}"),
+    # --- DAFTAR ---------------------------------------------------------------------------------------
+    "daftar.info": (
+        "Cara daftar JKN mandiri:\n- Semua anggota di Kartu Keluarga wajib didaftarkan, di kelas yang sama.\n"
+        "- Siapkan KTP/NIK, Kartu Keluarga, nomor HP/email, dan rekening untuk autodebet.\n"
+        "- Daftar lewat aplikasi Mobile JKN, Care Center 165, PANDAWA WA 0811-8165-165, atau kantor cabang BPJS "
+        "Kesehatan.\nIngin dibantu kader JKN? Pilih di bawah.",
+        "How to register for JKN as a self-paying member:\n- Everyone on the Family Card must be registered, "
+        "in the same class.\n- Bring your KTP/NIK, Family Card, phone/email and a bank account for autodebit.\n"
+        "- Register in the Mobile JKN app, Care Center 165, PANDAWA WA 0811-8165-165, or a BPJS Kesehatan "
+        "branch office.\nWant a JKN cadre to help? Choose below.",
+    ),
+    "daftar.visit": ("Minta kunjungan kader", "Ask for a cadre visit"),
+    "daftar.ask_area": ("Di kota/kabupaten mana Anda tinggal? Contoh: Surakarta.",
+                        "Which city/regency do you live in? For example: Surakarta."),
+    "daftar.unknown_area": (
+        "Wilayah itu belum terlayani kader di sini. Coba nama kota lain, atau hubungi Care Center 165.",
+        "That area has no cadre here yet. Try another city name, or call Care Center 165.",
+    ),
+    "daftar.recorded": (
+        "Permintaan kunjungan dicatat ({number}) untuk wilayah {area}. Kader JKN akan menghubungi Anda.",
+        "Visit request recorded ({number}) for {area}. A JKN cadre will contact you.",
+    ),
+    "daftar.to_cadre": (
+        "Permintaan kunjungan pendaftaran {number} di {area}. Telepon: {phone}.",
+        "Registration visit request {number} in {area}. Phone: {phone}.",
+    ),
     # --- things the bot cannot read ------------------------------------------------------------------------
     "unknown": (
         "Maaf, saya belum mengerti \"{text}\". Ketik MENU untuk pilihan, atau BANTUAN.",
@@ -63,6 +292,19 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 LANGUAGES = ("id", "en")
+
+MONTH_NAMES = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def date_text(day: date, language: str = "id") -> str:
+    """2 Juni 2025 / 2 June 2025."""
+    names = MONTH_NAMES["en" if language == "en" else "id"]
+    return f"{day.day} {names[day.month - 1]} {day.year}"
 
 
 def text(key: str, language: str = "id", **values: object) -> str:

@@ -1,0 +1,117 @@
+"""Read the values people type on a phone: dates in any common form, rupiah amounts, card numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.keywords import normalise
+
+MONTHS = {
+    # Indonesian and English, full and short, as people type them
+    "JANUARI": 1, "JANUARY": 1, "JAN": 1,
+    "FEBRUARI": 2, "FEBRUARY": 2, "FEB": 2, "PEBRUARI": 2,
+    "MARET": 3, "MARCH": 3, "MAR": 3,
+    "APRIL": 4, "APR": 4,
+    "MEI": 5, "MAY": 5,
+    "JUNI": 6, "JUNE": 6, "JUN": 6,
+    "JULI": 7, "JULY": 7, "JUL": 7,
+    "AGUSTUS": 8, "AUGUST": 8, "AGU": 8, "AGS": 8, "AUG": 8, "AGT": 8,
+    "SEPTEMBER": 9, "SEP": 9, "SEPT": 9,
+    "OKTOBER": 10, "OCTOBER": 10, "OKT": 10, "OCT": 10,
+    "NOVEMBER": 11, "NOV": 11, "NOPEMBER": 11,
+    "DESEMBER": 12, "DECEMBER": 12, "DES": 12, "DEC": 12,
+}
+
+_NUMERIC = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})$")  # 20/6: a promise date in the coming year
+_DAY_MONTH_WORDED = re.compile(r"^(\d{1,2}) ([A-Z]+)$")
+RELATIVE_DAYS = {"HARI INI": 0, "BESOK": 1, "LUSA": 2, "TODAY": 0, "TOMORROW": 1}
+_WORDED = re.compile(r"^(\d{1,2}) ([A-Z]+) (\d{2,4})$")
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")  # 17081985
+
+
+def _year(value: int, today: date, future: bool) -> int:
+    """Two-digit years: a birth year is the latest one not in the future; a promise year is this century."""
+    if value >= 100:
+        return value
+    year = today.year // 100 * 100 + value
+    return year - 100 if not future and year > today.year else year
+
+
+def parse_date(typed: str, today: date, future: bool = False) -> date | None:
+    """17-08-1985, 17/8/1985, 17.08.85, 1985-08-17, 17 Agustus 1985, 17 agt 85, 17081985 -> a date.
+
+    With `future` (promise dates) also: "besok", "lusa", and a day and month without a year (the next one).
+    """
+    text = typed.strip().upper().replace(",", " ")
+    text = " ".join(text.split())
+    try:
+        if future:
+            if normalise(text) in RELATIVE_DAYS:
+                return today + timedelta(days=RELATIVE_DAYS[normalise(text)])
+            day_month = _DAY_MONTH.match(text) or _DAY_MONTH_WORDED.match(normalise(text))
+            if day_month:
+                day, month_text = day_month.groups()
+                month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+                if month is None:
+                    return None
+                candidate = date(today.year, month, int(day))
+                return candidate if candidate >= today else date(today.year + 1, month, int(day))
+        if match := _NUMERIC.match(text):
+            first, month, last = (int(part) for part in match.groups())
+            if len(match.group(1)) == 4:  # year first: 1985-08-17
+                return date(first, month, last)
+            return date(_year(last, today, future), month, first)
+        worded = normalise(text)
+        if match := _WORDED.match(worded):
+            month_number = MONTHS.get(match.group(2))
+            if month_number is None:
+                return None
+            return date(_year(int(match.group(3)), today, future), month_number, int(match.group(1)))
+        if match := _COMPACT.match(text):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:  # 31 Februari and friends
+        return None
+    return None
+
+
+def digits_of(typed: str) -> str:
+    """The digits of a number typed with spaces, dots or dashes: '0001 9443 5891 1' -> '0001944358911'."""
+    return re.sub(r"[\s.\-]", "", typed.strip())
+
+
+def birth_date_in_nik(nik: str) -> tuple[int, int, int] | None:
+    """(day, month, two-digit year) embedded in a NIK; women's day has 40 added."""
+    if len(nik) != 16 or not nik.isdigit():
+        return None
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if day > 40:
+        day -= 40
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return day, month, year
+
+
+_AMOUNT = re.compile(r"^(?:RP\.?\s*)?(\d+(?:[.,]\d+)*)\s*(RB|RIBU|K|JT|JUTA)?$")
+
+
+def parse_amount(typed: str) -> int | None:
+    """150000, 150.000, Rp150.000, 150rb, 150k, 1,5jt, 1.5 juta -> rupiah."""
+    text = typed.strip().upper().replace(" ", "")
+    match = _AMOUNT.match(text)
+    if not match:
+        return None
+    number, unit = match.groups()
+    multiplier = {"RB": 1_000, "RIBU": 1_000, "K": 1_000, "JT": 1_000_000, "JUTA": 1_000_000}.get(unit or "", 1)
+    if multiplier == 1:
+        # Without a unit, dots and commas are thousands separators (150.000); decimals make no sense.
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})*|\d+", number) is None:
+            return None
+        return int(re.sub(r"[.,]", "", number))
+    # With a unit, one separator may be a decimal point (1,5jt) or thousands (1.500rb).
+    if re.fullmatch(r"\d+([.,]\d+)?", number):
+        return round(float(number.replace(",", ".")) * multiplier)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", number):
+        return int(re.sub(r"[.,]", "", number)) * multiplier
+    return None

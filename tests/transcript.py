@@ -1,0 +1,62 @@
+"""Chat with the bot as a person would, and read back what they would see (zulip_bots' verify_dialog)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.messages import Incoming
+from bot.runtime import Runtime
+from models import OutboxMessage
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Person:
+    """One person in the web chat (the embedded channel: no provider, same handlers)."""
+
+    runtime: Runtime
+    address: str = "web-test"
+    phone: str | None = None
+    channel: str = "web"
+    clock_offset: timedelta = field(default_factory=timedelta)
+
+    def send(self, text: str = "", *, choice: str | None = None, media: str | None = None,
+             provider_id: str | None = None) -> list[str]:
+        """Send a message; return the texts of the replies (with numbered choices, as WhatsApp shows them)."""
+        incoming = Incoming(channel=self.channel, address=self.address,
+                            provider_id=provider_id or f"t{next(_ids)}", received_at=self.now(), text=text,
+                            choice=choice, media=media, sender_phone=self.phone)
+        ids = self.runtime.receive(incoming) or []
+        return [render(row) for row in self.rows(ids)]
+
+    def says(self, text: str = "", **kwargs: object) -> str:
+        """All replies to one message as one text, for `in` assertions."""
+        return "\n".join(self.send(text, **kwargs))  # type: ignore[arg-type]
+
+    def choices(self) -> list[list[str]]:
+        """The choices offered in the last reply that had any."""
+        with self.runtime.sessions() as session:
+            rows = session.execute(select(OutboxMessage).where(OutboxMessage.address == self.address)
+                                   .order_by(OutboxMessage.id.desc())).scalars().all()
+            return next((row.choices for row in rows if row.choices), [])
+
+    def rows(self, ids: list[int]) -> list[OutboxMessage]:
+        with self.runtime.sessions() as session:
+            return list(session.execute(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                        .order_by(OutboxMessage.id)).scalars())
+
+    def now(self) -> datetime:
+        return self.runtime.clock.now() + self.clock_offset
+
+    def wait(self, **delta: float) -> None:
+        self.clock_offset += timedelta(**delta)
+
+
+def render(row: OutboxMessage) -> str:
+    lines = [row.body] + [f"{number}. {label}" for number, (_key, label) in enumerate(row.choices, 1)]
+    return "\n".join(lines)
