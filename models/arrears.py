@@ -108,6 +108,20 @@ def _month(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+# The months of 1900..2199 built once: a family's unpaid months are then a slice, not a date per month.
+_FIRST_MONTH = 1900 * 12
+_MONTHS = tuple(_month(index) for index in range(_FIRST_MONTH, 2200 * 12))
+
+
+def _months(first: int, last: int) -> list[date]:
+    """The months first..last (inclusive), oldest first; empty when last < first."""
+    if first > last:
+        return []
+    if _FIRST_MONTH <= first and last - _FIRST_MONTH < len(_MONTHS):
+        return list(_MONTHS[first - _FIRST_MONTH:last - _FIRST_MONTH + 1])
+    return [_month(index) for index in range(first, last + 1)]
+
+
 def _last_due_index(on: date, rules: ProgrammeRules) -> int:
     """The latest month whose due date has passed on `on`: this month after the due day, else the last."""
     current = _index(on)
@@ -138,7 +152,9 @@ class RateTable:
             starts[_index(effective_from)] = amount
         self._starts = {klass: sorted(starts) for klass, starts in by_class.items()}
         self._amounts = {klass: [by_class[klass][s] for s in self._starts[klass]] for klass in by_class}
+        # Memos: arrears on one day ask the same few questions for every family.
         self._cache: dict[tuple[int, int], int] = {}
+        self._sums: dict[tuple[int, int, int], int] = {}
 
     def rate(self, klass: int, month: date) -> int:
         """The rate in force for `klass` in the month of `month`; NoRateError when none is."""
@@ -158,6 +174,25 @@ class RateTable:
         amount = self._amounts[klass][position]
         self._cache[key] = amount
         return amount
+
+    def _sum_between(self, klass: int, first: int, last: int) -> int:
+        """The sum of the rates in force in months first..last (inclusive), one step per rate period."""
+        key = (klass, first, last)
+        cached = self._sums.get(key)
+        if cached is not None:
+            return cached
+        total = 0
+        month = first
+        while month <= last:
+            amount = self._rate_at(klass, month)
+            starts = self._starts[klass]
+            position = bisect_right(starts, month)
+            period_end = starts[position] - 1 if position < len(starts) else last
+            until = min(period_end, last)
+            total += amount * (until - month + 1)
+            month = until + 1
+        self._sums[key] = total
+        return total
 
 
 # ------------------------------------------------------------------------------------------------- arrears
@@ -236,11 +271,13 @@ def arrears_for(
         paid_through = _index(member.paid_through)
         if oldest_paid_through is None or paid_through < oldest_paid_through:
             oldest_paid_through = paid_through
-        unpaid = [_month(index) for index in range(paid_through + 1, last_due + 1)]
+        unpaid = _months(paid_through + 1, last_due)
         first_counted = max(paid_through + 1, window_start)
-        counted_indexes = range(first_counted, last_due + 1)
-        amount = sum(rates._rate_at(member.klass, index) for index in counted_indexes)
-        counted = unpaid[len(unpaid) - len(counted_indexes):] if counted_indexes else []
+        if first_counted <= last_due:
+            amount = rates._sum_between(member.klass, first_counted, last_due)
+            counted = unpaid[first_counted - paid_through - 1:]
+        else:
+            amount, counted = 0, []
         results.append(MemberArrears(member, unpaid, counted, amount))
         months_in_arrears = max(months_in_arrears, len(unpaid))
         total += amount

@@ -163,6 +163,22 @@ def test_arrears(members: list[MemberDues], on: date, months: int, counted: int,
     assert sum(member.amount for member in arrears.members) == total
 
 
+@pytest.mark.parametrize("klass", [1, 2, 3])
+@pytest.mark.parametrize("paid_through", [
+    pytest.param(date(2018, 6, 1), id="2018"), pytest.param(date(2019, 12, 1), id="end-2019"),
+    pytest.param(date(2020, 2, 1), id="feb-2020"), pytest.param(date(2020, 5, 1), id="may-2020"),
+    pytest.param(date(2020, 9, 1), id="sep-2020"), pytest.param(date(2021, 6, 1), id="jun-2021"),
+])
+@pytest.mark.parametrize("on", [
+    pytest.param(date(2020, 6, 30), id="mid-2020"), pytest.param(date(2021, 2, 11), id="feb-2021"),
+    pytest.param(date(2022, 1, 10), id="jan-2022-10th"),
+])
+def test_each_counted_month_at_the_rate_then_in_force(klass: int, paid_through: date, on: date) -> None:
+    (member,) = arrears_for(family((klass, paid_through)), RATES, on).members
+    assert member.amount == sum(RATES.rate(klass, month) for month in member.counted)
+    assert member.counted == member.unpaid[-24:]
+
+
 def test_ten_months_behind_in_detail() -> None:
     arrears = arrears_for(TEN_BEHIND, RATES, MID_NOVEMBER)
     for member in arrears.members:
