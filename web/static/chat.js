@@ -206,8 +206,8 @@
   function fillInfo(persona) {
     $("info-note").textContent = persona.note || "Ketik MENU untuk melihat pilihan.";
     var chips = [];
-    if (persona.card_number) chips.push(identityChip("No. kartu", persona.card_number));
-    if (persona.birth_date) chips.push(identityChip("Tgl lahir", showDate(persona.birth_date)));
+    if (persona.card_number) chips.push(identityChip("Kartu", persona.card_number));
+    if (persona.birth_date) chips.push(identityChip("Lahir", showDate(persona.birth_date)));
     $("identity-chips").replaceChildren.apply($("identity-chips"), chips);
     $("info-identity").hidden = chips.length === 0;
   }
