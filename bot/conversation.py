@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import Choice, Incoming, Reply
-from models import Chat, InboundMessage, OutboxMessage
+from models import Cadre, Chat, InboundMessage, OutboxMessage
 
 STATE_TIMEOUT = timedelta(minutes=30)  # a half-finished flow is forgotten after this much silence
 MAX_TEXT = 1000  # longer messages are cut: nobody types more on a phone, and noise stays small
@@ -57,8 +57,12 @@ def receive(session: Session, incoming: Incoming, handle: Handle,
     if not _record_inbound(session, incoming, chat):
         return None
     chat.last_inbound_at = now
-    if incoming.sender_phone and not chat.phone:
-        chat.phone = incoming.sender_phone
+    own_phone = incoming.sender_phone or (incoming.contact_phone if incoming.contact_is_sender else None)
+    if own_phone and chat.phone != own_phone:
+        chat.phone = own_phone
+        chat.cadre_id = _cadre_with_phone(session, own_phone)
+    elif chat.phone and chat.cadre_id is None:
+        chat.cadre_id = _cadre_with_phone(session, chat.phone)
     if incoming.sender_name and not chat.display_name:
         chat.display_name = incoming.sender_name[:120]
 
@@ -99,6 +103,11 @@ def _chat_for(session: Session, incoming: Incoming, now: datetime) -> Chat:
     except IntegrityError:  # another worker created it a moment ago
         return session.execute(query).scalar_one()
     return chat
+
+
+def _cadre_with_phone(session: Session, phone: str) -> int | None:
+    """Cadres are recognised by the phone number in the cadres file (WhatsApp, or a shared contact)."""
+    return session.execute(select(Cadre.id).where(Cadre.phone == phone, Cadre.active.is_(True))).scalar()
 
 
 def _record_inbound(session: Session, incoming: Incoming, chat: Chat) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.conversation import Turn
 from bot.keywords import closest, normalise
 from bot.messages import Reply
-from handlers import identity, member, menu
+from handlers import cadre, identity, member, menu
 from handlers.texts import text
 
 Handler = Callable[[Turn], Reply]
@@ -48,8 +48,12 @@ KEYWORDS: dict[str, Handler] = {
     "KELUHAN": member.complaint,
     "TIKET": member.ticket_status,
     "DAFTAR": member.how_to_register,
+    "KUNJUNGAN": member.request_visit,
     "HAPUS": identity.withdraw,
     "TAMBAH": identity.add_family,
+    # cadres
+    "JAWAB": cadre.answer_ticket,
+    "TUTUP": cadre.close_ticket,
 }
 
 # Keywords that leave any flow in progress.

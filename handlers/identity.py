@@ -8,6 +8,7 @@ chat for an hour, whichever chat the guesses came from.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -40,9 +41,7 @@ def family_for(turn: Turn, then: str) -> Family | Reply:
     if len(families) == 1:
         return families[0]
     if len(families) > 1:
-        chosen = turn.data.get("family_id") if turn.state == "identity.pick" else None
-        if chosen is None and turn.chat.active_family_id in {f.id for f in families} and turn.state:
-            chosen = turn.chat.active_family_id
+        chosen = turn.data.get("family_id")  # picked a moment ago, or carried by the flow in progress
         for family in families:
             if family.id == chosen:
                 return family
@@ -254,4 +253,4 @@ def _tries_left(turn: Turn, card_number: str) -> int:
 
 
 def _minutes_until(now: datetime, until: datetime) -> int:
-    return max(1, int((until - now).total_seconds() // 60) + 1)
+    return max(1, math.ceil((until - now).total_seconds() / 60))

@@ -262,10 +262,13 @@ def _tell_cadre(turn: Turn, cadre: Cadre, message: str) -> None:
 
 def how_to_register(turn: Turn) -> Reply:
     """DAFTAR: how to register, and a request for a cadre visit that lands on that area's cadre list."""
-    if turn.incoming.choice == "KUNJUNGAN":
-        return Reply(state="register.area").say(text("daftar.ask_area", turn.language))
     return Reply().say(text("daftar.info", turn.language),
                        (Choice("KUNJUNGAN", text("daftar.visit", turn.language)),))
+
+
+def request_visit(turn: Turn) -> Reply:
+    """KUNJUNGAN (or the DAFTAR button): ask where the person lives."""
+    return Reply(state="register.area").say(text("daftar.ask_area", turn.language))
 
 
 def step_register_area(turn: Turn) -> Reply:

@@ -265,6 +265,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Permintaan kunjungan pendaftaran {number} di {area}. Telepon: {phone}.",
         "Registration visit request {number} in {area}. Phone: {phone}.",
     ),
+    # --- cadres: tickets -----------------------------------------------------------------------------
+    "cadre.only": ("Perintah ini khusus kader JKN terdaftar.", "This command is for registered JKN cadres."),
+    "cadre.ticket_unknown": ("Tiket {number} tidak ada di daftar Anda.", "Ticket {number} is not on your list."),
+    "cadre.answer_empty": ("Tulis jawabannya: JAWAB {number} <pesan>.", "Write the answer: JAWAB {number} <message>."),
+    "cadre.ticket_answered": ("Jawaban untuk {number} terkirim ke peserta.", "Answer to {number} sent to the member."),
+    "cadre.ticket_closed": ("Tiket {number} ditutup; peserta diberi tahu.", "Ticket {number} closed; the member is told."),
+    "cadre.answer_to_member": (
+        "Jawaban kader {name} untuk tiket {number}: {answer}",
+        "Cadre {name}'s answer to ticket {number}: {answer}",
+    ),
+    "cadre.closed_to_member": (
+        "Tiket {number} sudah diselesaikan oleh kader {name}. {answer}",
+        "Ticket {number} was closed by cadre {name}. {answer}",
+    ),
     # --- things the bot cannot read ------------------------------------------------------------------------
     "unknown": (
         "Maaf, saya belum mengerti \"{text}\". Ketik MENU untuk pilihan, atau BANTUAN.",

@@ -93,8 +93,35 @@ def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+class FreshReads(Session):
+    """The tests' session: each query first commits (what was arranged) and so reads a fresh snapshot, and
+    on SQLite it never holds the write lock while the app under test works."""
+
+    def execute(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.commit()
+        return super().execute(*args, **kwargs)
+
+    def scalar(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.commit()
+        return super().scalar(*args, **kwargs)
+
+    def scalars(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.commit()
+        return super().scalars(*args, **kwargs)
+
+    def get(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.commit()
+        return super().get(*args, **kwargs)
+
+    def refresh(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.commit()
+        return super().refresh(*args, **kwargs)
+
+
 @pytest.fixture
-def db(runtime: Runtime) -> Iterator[Session]:
-    """A session for arranging and checking data; commit what you arrange."""
-    with runtime.sessions() as session:
+def db(settings: Settings) -> Iterator[Session]:
+    """A session for arranging and checking data, as a person would look at the database."""
+    engine = make_engine(settings.database_url, write_lock_at_begin=False)
+    with FreshReads(engine, expire_on_commit=True) as session:
         yield session
+    engine.dispose()
