@@ -50,6 +50,9 @@
       record = { address: randomId("w"), after: 0, transcript: [], infoClosed: false };
     }
     record.persona = persona; // refresh the note and identity if the demo changed
+    record.transcript.forEach(function (entry) {
+      if (entry.status === "sending") entry.status = "failed"; // the page was closed mid-send: offer a retry
+    });
     return record;
   }
 
