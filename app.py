@@ -9,7 +9,6 @@ import logging
 from typing import Any
 
 from flask import Flask
-from models.arrears import load_rules
 
 from bot.channels import OutboundChannel
 from bot.channels.web import WebChannel
@@ -17,6 +16,7 @@ from bot.clock import Clock
 from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
+from models.arrears import load_rules
 from models.db import make_engine, make_session_factory
 
 

@@ -74,11 +74,11 @@ class Sender:
                     outbox.mark_sent(fresh, outcome[1] if isinstance(outcome[1], str) else None, now)
                     sent += 1
                 else:
-                    failure = outcome[1]
-                    assert isinstance(failure, SendFailure)
-                    outbox.mark_failed(fresh, now, code=failure.code, error=failure.detail,
-                                       retryable=failure.retryable, retry_after=failure.retry_after)
-                    if failure.opted_out and fresh.chat_id:
+                    problem = outcome[1]
+                    assert isinstance(problem, SendFailure)
+                    outbox.mark_failed(fresh, now, code=problem.code, error=problem.detail,
+                                       retryable=problem.retryable, retry_after=problem.retry_after)
+                    if problem.opted_out and fresh.chat_id:
                         chat = session.get(Chat, fresh.chat_id)
                         if chat is not None and chat.reminders_stopped_at is None:
                             chat.reminders_stopped_at = now

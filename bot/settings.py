@@ -54,7 +54,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, instance_path: Path | None = None) -> Settings:
         env = os.environ if env is None else env
-        instance = Path(instance_path or env.get("KADERBOT_INSTANCE", ROOT / "instance"))
+        instance = Path(instance_path or env.get("KADERBOT_INSTANCE") or ROOT / "instance")
         host = env.get("HOST", "127.0.0.1")
         port = int(env.get("PORT", "8000"))
         return cls(
