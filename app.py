@@ -70,7 +70,7 @@ def main() -> None:
     prepare_database(runtime, seed_when_empty=True)
     scheduler = start_scheduler(runtime)
     settings = runtime.settings
-    print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (chat at /, dashboard at /admin)")
+    print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (web chat at /, health at /healthz)")
     try:
         run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
     finally:
