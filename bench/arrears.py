@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
 from models.arrears import MemberDues, RateTable, arrears_for  # noqa: E402
+from models.base import Base  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from models.ledger import family_arrears, rate_table  # noqa: E402
 from models.people import Family, Member  # noqa: E402
@@ -90,9 +91,9 @@ def generate(engine: Engine, members: int) -> int:
     with engine.begin() as connection:
         def flush() -> None:
             if families:
-                connection.execute(insert(Family.__table__), families)
+                connection.execute(insert(Base.metadata.tables["families"]), families)
             if rows:
-                connection.execute(insert(Member.__table__), rows)
+                connection.execute(insert(Base.metadata.tables["members"]), rows)
             families.clear()
             rows.clear()
 
