@@ -81,6 +81,16 @@ def register(app: Flask) -> None:
 
         run_forever(runtime())
 
+    @app.cli.command("telegram-poll")
+    def telegram_poll_command() -> None:
+        """Answer Telegram by long polling (getUpdates) instead of the webhook: no public URL needed."""
+        from bot.channels.telegram import poll_forever
+
+        rt = runtime()
+        migrate(rt.engine)
+        click.echo("Polling Telegram for updates (the webhook is removed while polling); Ctrl-C stops.")
+        poll_forever(rt)
+
     @app.cli.command("remind")
     @click.option("--at", "at", default=None, help="ISO 8601 moment to plan for (default: now)")
     @click.option("--dry-run", is_flag=True, help="plan and count, send nothing")

@@ -1,0 +1,208 @@
+"""WhatsApp through Twilio: parse the inbound form into an Incoming, check its signature, send outbox rows.
+
+Sending goes through the real `twilio.rest.Client`. Its `edge`/`region` settings can only choose among
+Twilio's own hosts, so TWILIO_API_URL (a fake on loopback in tests, a proxy in some deployments) is applied
+by an HTTP client that rewrites the base of every request.
+
+WhatsApp allows free-form text only within 24 hours of the person's last message. Outside that window a
+row goes as its approved template (ContentSid + ContentVariables) if it has one, and fails for good with
+Twilio's own code 63016 if it has not, rather than being refused by Twilio a moment later.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from bot.channels import SendFailure
+from bot.messages import Incoming
+from bot.settings import Settings
+from models import OutboxMessage
+
+TWILIO_API = "https://api.twilio.com"
+SESSION_WINDOW = timedelta(hours=24)
+MAX_BODY = 1600  # Twilio's limit for Body
+PREFIX = "whatsapp:"
+STATUS_PATH = "/webhooks/whatsapp/status"
+
+# Twilio error codes that decide what happens to a row (https://www.twilio.com/docs/api/errors).
+TOO_MANY_REQUESTS = 20429
+OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
+OUTSIDE_WINDOW = 63016  # "Failed to send freeform message because you are outside the allowed window"
+
+# MediaContentType0 -> the media kind handlers see ("sticker", "photo", ... as on Telegram).
+MEDIA_KINDS = (
+    ("image/webp", "sticker"),  # WhatsApp stickers arrive as WebP images
+    ("image/", "photo"),
+    ("audio/", "voice"),
+    ("video/", "video"),
+    ("text/vcard", "contact"),
+    ("text/x-vcard", "contact"),
+    ("application/", "document"),
+)
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """TwilioHttpClient that sends what was meant for https://api.twilio.com to another base URL."""
+
+    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, params: dict[str, object] | None = None,
+                data: dict[str, object] | None = None, headers: dict[str, str] | None = None,
+                auth: tuple[str, str] | None = None, timeout: float | None = None,
+                allow_redirects: bool = False) -> Response:
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API):]
+        return super().request(method, url, params=params, data=data, headers=headers, auth=auth,
+                               timeout=timeout, allow_redirects=allow_redirects)
+
+
+class WhatsAppChannel:
+    """The WhatsApp adapter: `send` for the sender; `parse_inbound` and `signature_valid` for the webhooks."""
+
+    name = "whatsapp"
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.whatsapp_enabled:
+            raise ValueError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM must all be set")
+        self.settings = settings
+        self.sender_address = with_prefix(settings.twilio_whatsapp_from or "")
+        self.status_callback = settings.public_base_url + STATUS_PATH
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
+                             http_client=RebasedHttpClient(settings.twilio_api_url))
+
+    def send(self, message: OutboxMessage, last_inbound_at: datetime | None, now: datetime) -> str | None:
+        """Messages.create: free text with a numbered menu inside the window, the template outside it."""
+        params: dict[str, Any] = {"from_": self.sender_address, "to": with_prefix(message.address),
+                                  "status_callback": self.status_callback}
+        if inside_window(last_inbound_at, now) and (message.body or "").strip():
+            params["body"] = render_body(message.body, message.choices or [])
+        elif message.template_sid:
+            params["content_sid"] = message.template_sid
+            if message.template_variables:
+                params["content_variables"] = json.dumps(
+                    {str(k): str(v) for k, v in message.template_variables.items()}, ensure_ascii=False)
+        elif not (message.body or "").strip():
+            raise SendFailure("nothing to send: the row has neither text nor template", code="empty")
+        else:
+            raise SendFailure("outside WhatsApp's 24-hour window and the message has no template",
+                              code=str(OUTSIDE_WINDOW), retryable=False)
+        try:
+            created = self.client.messages.create(**params)
+        except (TwilioRestException, TwilioServiceException) as error:
+            raise failure_from(error) from error
+        except requests.RequestException as error:  # no answer: Twilio may not have it, try again later
+            raise SendFailure(f"{type(error).__name__}: {error}", code="network", retryable=True) from error
+        return created.sid
+
+
+def inside_window(last_inbound_at: datetime | None, now: datetime) -> bool:
+    if last_inbound_at is None:
+        return False
+    if last_inbound_at.tzinfo is None:
+        last_inbound_at = last_inbound_at.replace(tzinfo=UTC)
+    return now - last_inbound_at < SESSION_WINDOW
+
+
+def render_body(body: str, choices: list[Any]) -> str:
+    """The text, then the choices numbered from 1 (the core reads a typed "2" as the second choice)."""
+    text = body.strip()
+    if choices:
+        lines = [f"{number}. {label}" for number, (_key, label) in enumerate(choices, start=1)]
+        text = text + "\n\n" + "\n".join(lines)
+    return text if len(text) <= MAX_BODY else text[: MAX_BODY - 1] + "…"
+
+
+def failure_from(error: TwilioRestException | TwilioServiceException) -> SendFailure:
+    """Twilio's refusal, as the sender understands it (retry later, or give up)."""
+    status = int(error.status or 0)
+    code = int(error.code) if error.code is not None else status
+    detail = getattr(error, "msg", None) or getattr(error, "detail", None) or getattr(error, "title", "")
+    text = f"HTTP {status}, Twilio error {code}: {detail}"
+    if code == TOO_MANY_REQUESTS or status == 429:
+        return SendFailure(text, code=str(code), retryable=True)
+    if code == OPTED_OUT:
+        return SendFailure(text, code=str(code), retryable=False, opted_out=True)
+    if code == OUTSIDE_WINDOW:
+        return SendFailure(text, code=str(code), retryable=False)
+    if status >= 500:
+        return SendFailure(text, code=str(code), retryable=True)
+    return SendFailure(text, code=str(code), retryable=False)
+
+
+def with_prefix(address: str) -> str:
+    address = address.strip()
+    return address if address.startswith(PREFIX) else PREFIX + address
+
+
+def parse_inbound(form: Mapping[str, str], now: datetime) -> Incoming | None:
+    """Twilio's inbound message form. None when it lacks what every real one has (From, MessageSid)."""
+    form = {key: clean(str(value)) for key, value in form.items()}
+    sender = (form.get("From") or "").strip()
+    sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
+    if not sender or not sid or len(sender) > 64 or len(sid) > 64:
+        return None
+    phone = sender[len(PREFIX):] if sender.startswith(PREFIX) else sender
+    text = form.get("Body") or ""
+    choice = (form.get("ButtonPayload") or form.get("ListId") or "").strip() or None
+    if choice is None and form.get("MessageType") == "button":  # a template's quick reply without payload
+        choice = (form.get("ButtonText") or "").strip() or None
+    return Incoming(
+        channel="whatsapp",
+        address=sender,
+        provider_id=sid,
+        received_at=now,
+        text=text[:5000],
+        choice=choice[:64] if choice else None,
+        location=_location(form),
+        media=_media(form),
+        sender_name=(form.get("ProfileName") or "").strip()[:120] or None,
+        sender_phone=phone if phone.startswith("+") and phone[1:].isdigit() else None,
+    )
+
+
+def _location(form: Mapping[str, str]) -> tuple[float, float] | None:
+    try:
+        latitude, longitude = float(form["Latitude"]), float(form["Longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        return (latitude, longitude)
+    return None
+
+
+def _media(form: Mapping[str, str]) -> str | None:
+    try:
+        count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        return None
+    if count <= 0:
+        return None
+    content_type = (form.get("MediaContentType0") or "").lower()
+    return next((kind for prefix, kind in MEDIA_KINDS if content_type.startswith(prefix)), "other")
+
+
+def clean(text: str) -> str:
+    """What a database can store: no NUL (PostgreSQL refuses it), no lone surrogates (UTF-8 refuses them)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def signature_valid(url: str, form: Mapping[str, Any], signature: str | None, auth_token: str) -> bool:
+    """X-Twilio-Signature over the URL Twilio called and the form it posted (Twilio's own validator)."""
+    if not signature or not auth_token:
+        return False
+    try:
+        return bool(RequestValidator(auth_token).validate(url, form, signature))
+    except Exception:  # a form the validator cannot read is not one Twilio signed
+        return False
