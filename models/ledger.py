@@ -22,6 +22,7 @@ from models.arrears import (
     arrears_for,
 )
 from models.people import DuesRate, Family
+from models.rehab_plans import apply_payment_to_plan
 
 
 def rate_table(session: Session) -> RateTable:
@@ -76,4 +77,5 @@ def apply_payment_to_family(
     for member in family.members:
         member.paid_through = application.paid_through[member.id]
     family.credit = application.credit
+    apply_payment_to_plan(session, family, amount, on)  # a REHAB plan follows the same money
     return application
