@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.conversation import Turn
 from bot.keywords import closest, normalise
 from bot.messages import Reply
-from handlers import cadre, identity, member, menu
+from handlers import cadre, identity, member, menu, rehab
 from handlers.texts import text
 
 Handler = Callable[[Turn], Reply]
@@ -51,6 +51,7 @@ KEYWORDS: dict[str, Handler] = {
     "KUNJUNGAN": member.request_visit,
     "HAPUS": identity.withdraw,
     "TAMBAH": identity.add_family,
+    "REHAB": rehab.rehab,
     # cadres
     "JAWAB": cadre.answer_ticket,
     "TUTUP": cadre.close_ticket,
@@ -68,6 +69,8 @@ STEPS: dict[str, Handler] = {
     "promise.date": member.step_promise_date,
     "complaint.text": member.step_complaint_text,
     "register.area": member.step_register_area,
+    "rehab.count": rehab.step_count,
+    "rehab.confirm": rehab.step_confirm,
 }
 
 

@@ -279,6 +279,127 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tiket {number} sudah diselesaikan oleh kader {name}. {answer}",
         "Ticket {number} was closed by cadre {name}. {answer}",
     ),
+    # --- REHAB --------------------------------------------------------------------------------------
+    "rehab.segment": (
+        "REHAB hanya untuk peserta mandiri (PBPU) dan Bukan Pekerja (BP). Keluarga Anda terdaftar di segmen "
+        "{segment}. Dulu peserta mandiri dan masih punya tunggakan lama? Tanyakan REHAB 2.0 ke Care Center 165.",
+        "REHAB is only for self-paying members (PBPU) and non-workers (BP). Your family is registered as "
+        "{segment}. Were you a self-paying member with old arrears? Ask Care Center 165 about REHAB 2.0.",
+    ),
+    "rehab.no_arrears": (
+        "Keluarga Anda tidak punya tunggakan, jadi tidak perlu REHAB. Terima kasih!",
+        "Your family has no arrears, so REHAB is not needed. Thank you!",
+    ),
+    "rehab.too_few": (
+        "Tunggakan keluarga Anda {months} bulan ({amount}). REHAB untuk tunggakan minimal {least} bulan, jadi "
+        "lebih ringan dibayar langsung. Ketik BAYAR untuk cara bayar.",
+        "Your family is {months} months behind ({amount}). REHAB is for at least {least} months of arrears, so "
+        "paying it directly is easier. Type BAYAR for how to pay.",
+    ),
+    "rehab.too_many": (
+        "Tunggakan keluarga Anda {months} bulan, lebih dari {most} bulan, jadi tidak bisa REHAB lewat chat. "
+        "Yang ditagih untuk aktif kembali hanya {counted} bulan: {amount}. Ketik BAYAR, atau hubungi Care "
+        "Center 165 untuk bantuan.",
+        "Your family is {months} months behind, more than {most}, so REHAB is not possible by chat. "
+        "Reactivation bills only {counted} months: {amount}. Type BAYAR, or call Care Center 165 for help.",
+    ),
+    "rehab.closed": (
+        "Pendaftaran REHAB bulan ini sudah tutup (sampai tanggal {last_day}). Silakan daftar lagi mulai "
+        "{reopens}.",
+        "REHAB registration is closed for this month (open until the {last_day}th). Please come back from "
+        "{reopens}.",
+    ),
+    "rehab.already": (
+        "Keluarga Anda sudah terdaftar REHAB. Ketik REHAB untuk melihat status cicilan.",
+        "Your family is already enrolled in REHAB. Type REHAB to see the instalments.",
+    ),
+    "rehab.options": (
+        "Keluarga Anda bisa ikut REHAB (cicilan tunggakan).\nTunggakan: {amount} ({months} bulan).\nTiap "
+        "cicilan sudah termasuk iuran bulan berjalan {dues}.\nMau dicicil berapa kali? Pilih {low} sampai {high}:",
+        "Your family can join REHAB (arrears in instalments).\nArrears: {amount} ({months} months).\nEach "
+        "instalment includes the month's dues of {dues}.\nHow many instalments? Choose {low} to {high}:",
+    ),
+    "rehab.option_full": ("Bayar lunas sekaligus", "Pay it all at once"),
+    "rehab.option": ("{count} kali, {amount}/bulan", "{count} instalments, {amount}/month"),
+    "rehab.count_again": (
+        "Pilih jumlah cicilan {low} sampai {high} (ketik angkanya), atau BATAL untuk keluar.",
+        "Choose {low} to {high} instalments (type the number), or BATAL to leave.",
+    ),
+    "rehab.pay_in_full": (
+        "Bayar lunas sekaligus: {amount}. Ketik BAYAR untuk nomor VA dan tempat bayar.",
+        "Pay it all at once: {amount}. Type BAYAR for the VA number and where to pay.",
+    ),
+    "rehab.schedule": (
+        "Rencana REHAB {count} kali cicilan:\n{lines}\nTotal {total} (tunggakan {arrears} + iuran {count} "
+        "bulan).\nBerlaku untuk seluruh keluarga (satu KK). Kartu aktif kembali setelah cicilan terakhir lunas."
+        "\nKetik YA untuk mendaftar, atau TIDAK.",
+        "REHAB plan, {count} instalments:\n{lines}\nTotal {total} (arrears {arrears} + {count} months of dues)."
+        "\nIt covers the whole family (one KK). The card is active again once the last instalment is paid."
+        "\nType YA to enrol, or TIDAK.",
+    ),
+    "rehab.schedule_line": ("- {due}: {amount}", "- {due}: {amount}"),
+    "rehab.changed": (
+        "Angkanya berubah sejak tadi (ada pembayaran baru atau tanggal berganti). Ini rencana terbaru:",
+        "The figures changed since (a new payment or a new day). Here is the current plan:",
+    ),
+    "rehab.confirm_again": (
+        "Ketik YA untuk mendaftar REHAB, atau TIDAK untuk batal.",
+        "Type YA to enrol in REHAB, or TIDAK to cancel.",
+    ),
+    "rehab.choice_yes": ("Ya, daftar", "Yes, enrol"),
+    "rehab.declined": (
+        "Baik, tidak jadi mendaftar. Ketik REHAB kapan saja kalau berubah pikiran.",
+        "OK, no enrolment. Type REHAB any time if you change your mind.",
+    ),
+    "rehab.enrolled": (
+        "Pendaftaran REHAB berhasil: {count} kali cicilan.\nCicilan pertama {amount}, paling lambat {due}.\n"
+        "Bayar ke VA keluarga:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}\nKetik REHAB untuk melihat status.",
+        "You are enrolled in REHAB: {count} instalments.\nFirst instalment {amount}, by {due}.\n"
+        "Pay to the family's VA:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}\nType REHAB to see the status.",
+    ),
+    "rehab.status": (
+        "Cicilan REHAB keluarga KK {family}, {paid} dari {count} lunas:",
+        "REHAB instalments of family KK {family}, {paid} of {count} paid:",
+    ),
+    "rehab.status.paid": ("- {due}: {amount}, lunas", "- {due}: {amount}, paid"),
+    "rehab.status.due": ("- {due}: {amount}, belum dibayar", "- {due}: {amount}, not yet paid"),
+    "rehab.status.overdue": ("- {due}: {amount}, TERLAMBAT", "- {due}: {amount}, OVERDUE"),
+    "rehab.next": (
+        "Cicilan berikutnya {amount}, paling lambat {due}, ke VA {bri} (Mandiri {mandiri}).",
+        "Next instalment {amount}, by {due}, to VA {bri} (Mandiri {mandiri}).",
+    ),
+    "rehab.overdue": (
+        "{count} cicilan lewat jatuh tempo, total {amount}. Mohon segera bayar ke VA {bri} (Mandiri {mandiri}). "
+        "Sudah bayar? Pembayaran tercatat beberapa hari kemudian. Butuh bantuan? Hubungi kader Anda atau Care "
+        "Center 165.",
+        "{count} instalment(s) past due, {amount} in all. Please pay soon to VA {bri} (Mandiri {mandiri}). "
+        "Already paid? Payments show here a few days later. Need help? Contact your cadre or Care Center 165.",
+    ),
+    "rehab.completed": (
+        "Semua cicilan REHAB keluarga Anda lunas ({date}). Kartu JKN keluarga aktif kembali. Terima kasih!",
+        "Every REHAB instalment of your family is paid ({date}). The family's JKN card is active again. "
+        "Thank you!",
+    ),
+    "rehab.card_active": (
+        "Selamat! Semua cicilan REHAB sudah lunas. Kartu JKN keluarga Anda aktif kembali. Bayar iuran bulanan "
+        "paling lambat tanggal 10 agar tetap aktif.",
+        "Congratulations! Every REHAB instalment is paid. Your family's JKN card is active again. Pay the "
+        "monthly dues by the 10th to keep it active.",
+    ),
+    "rehab.overdue_reminder": (
+        "Pengingat: cicilan REHAB ke-{sequence} sebesar {amount} (jatuh tempo {due}) belum kami terima. Mohon "
+        "segera bayar ke VA {va} (Mandiri {va_mandiri}). Sudah bayar? Abaikan pesan ini. Butuh bantuan? "
+        "Hubungi kader Anda atau Care Center 165.",
+        "Reminder: REHAB instalment {sequence} of {amount} (due {due}) has not been received. Please pay soon "
+        "to VA {va} (Mandiri {va_mandiri}). Already paid? Ignore this message. Need help? Contact your cadre "
+        "or Care Center 165.",
+    ),
+    "rehab.overdue_to_cadre": (
+        "REHAB {ticket}: keluarga KK {family} ({name}) belum membayar cicilan ke-{sequence} {amount} (jatuh "
+        "tempo {due}). Mohon dikunjungi. Balas: JAWAB {ticket} <pesan>, atau TUTUP {ticket}.",
+        "REHAB {ticket}: family KK {family} ({name}) has not paid instalment {sequence} of {amount} (due "
+        "{due}). Please visit them. Reply: JAWAB {ticket} <message>, or TUTUP {ticket}.",
+    ),
     # --- things the bot cannot read ------------------------------------------------------------------------
     "unknown": (
         "Maaf, saya belum mengerti \"{text}\". Ketik MENU untuk pilihan, atau BANTUAN.",
