@@ -183,6 +183,9 @@ def test_partial_payments_add_up_and_one_payment_can_pay_two(runtime, family, db
 def test_an_overdue_instalment_is_shown_reminded_and_told_to_the_cadre(runtime, family, db):
     budi = Person(runtime)
     enrol(budi)
+    siti = Person(runtime, address="web-siti")  # linked to the same family, but wants no reminders
+    verify(siti, card=SITI_CARD, birth="05-03-1988")
+    siti.send("STOP")
     budi.wait(days=9)  # 11 June: the first instalment was due yesterday
     status = budi.says("REHAB")
     assert f"- 10 Juni 2025: {rp(EACH_OF_5)}, TERLAMBAT" in status
@@ -202,6 +205,7 @@ def test_an_overdue_instalment_is_shown_reminded_and_told_to_the_cadre(runtime, 
         remind_overdue(session, date(2025, 6, 11), budi.now())
 
     [reminder] = notices_to(db, budi)
+    assert notices_to(db, siti) == []
     assert f"cicilan REHAB ke-1 sebesar {rp(EACH_OF_5)} (jatuh tempo 10 Juni 2025)" in reminder
     assert "Care Center 165" in reminder and "denda" not in reminder.lower()
     ticket = db.execute(select(Ticket)).scalar_one()
