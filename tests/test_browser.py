@@ -94,26 +94,30 @@ def test_a_demo_member_chats_taps_a_button_and_sees_a_reminder_arrive(page, serv
     expect = sync_api.expect
     member = next(p for p in demo if p.role == "member" and p.card_number and p.birth_date)
     page.goto(server + "/")
+    card = page.locator(f'.persona[data-phone="{member.phone}"]')
+    expect(card).to_contain_text(member.card_number)
+    expect(page.locator(".persona-cadre").first).to_be_visible()
     screenshot(page, "webchat-personas")
 
-    page.locator(f'.persona[data-phone="{member.phone}"]').click()
+    card.click()
     expect(page.get_by_role("heading", name=member.name)).to_be_visible()
     expect(page.locator("#info")).to_contain_text(member.card_number)
     expect(page.locator("#info")).to_contain_text(member.birth_date.strftime("%d-%m-%Y"))
 
-    box = page.get_by_label("Pesan")
+    box = page.get_by_role("textbox", name="Pesan (message)")
     expect(box).to_be_focused()
     box.fill("MENU")
     box.press("Enter")
     log = page.get_by_role("log")
     expect(log).to_contain_text("Saya KaderBot JKN")
-    buttons = page.get_by_role("group", name="Pilihan (choices)").last.get_by_role("button")
+    menu = page.get_by_role("group", name="Pilihan (choices)").last
+    buttons = menu.get_by_role("button")
     expect(buttons).to_have_count(8)
     expect(buttons.filter(has_text="Cek tunggakan keluarga")).to_be_visible()
     expect(box).to_have_value("")
     shot = screenshot(page, "webchat-menu")
 
-    buttons.filter(has_text="Bantuan").click()
+    menu.get_by_role("button", name="Bantuan", exact=True).click()
     expect(log).to_contain_text("Care Center 165")
     expect(page.locator(".bubble.me").last).to_contain_text("Bantuan")
 
@@ -152,7 +156,7 @@ def test_any_phone_number_can_chat_and_the_page_fits_a_small_phone(page, server)
 
     page.get_by_role("button", name="BANTUAN").click()  # a starter chip of the empty chat
     expect(page.get_by_role("log")).to_contain_text("Care Center 165")
-    page.get_by_label("Pesan").fill("menu")
+    page.get_by_role("textbox", name="Pesan (message)").fill("menu")
     page.get_by_role("button", name="Kirim (send)").click()
     expect(page.get_by_role("log")).to_contain_text("Halo Budi!")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways at 360 px"

@@ -130,9 +130,10 @@
   function personaCard(persona) {
     var details = [el("span", { className: "persona-phone", text: showPhone(persona.phone) })];
     if (persona.card_number) {
+      // each "label value" pair stays on one line; a narrow screen wraps between the pairs
       details.push(el("span", { className: "persona-id" }, [
-        "Kartu ", el("b", { text: persona.card_number }),
-        persona.birth_date ? " · lahir " : "", persona.birth_date ? el("b", { text: showDate(persona.birth_date) }) : null,
+        el("span", {}, ["Kartu ", el("b", { text: persona.card_number })]),
+        persona.birth_date ? el("span", {}, ["Lahir ", el("b", { text: showDate(persona.birth_date) })]) : null,
       ]));
     }
     return el("li", {}, [
