@@ -12,17 +12,13 @@ from bot.conversation import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Outgoing, Reply
 from handlers import identity
+from handlers.context import family_today, rules_of
 from handlers.texts import date_text, text
 from handlers.values import parse_date
 from models import Assignment, Cadre, Chat, Family, Promise, RehabPlan, Ticket
-from models.arrears import DEFAULT_RULES, ProgrammeRules, format_rupiah, mask_identifier, rehab_eligibility
+from models.arrears import format_rupiah, mask_identifier, rehab_eligibility
 from models.ledger import family_arrears
 from models.regions import REGION_NAMES, region_name
-
-
-def _rules(turn: Turn) -> ProgrammeRules:
-    rules = turn.services.get("rules")
-    return rules if isinstance(rules, ProgrammeRules) else DEFAULT_RULES
 
 
 def _after_keyword(turn: Turn, words: int = 1) -> str:
@@ -38,7 +34,7 @@ def check_arrears(turn: Turn) -> Reply:
     family = identity.family_for(turn, then="CEK")
     if isinstance(family, Reply):
         return family
-    language, rules, today = turn.language, _rules(turn), turn.now.date()
+    language, rules, today = turn.language, rules_of(turn), family_today(turn, family)
     arrears = family_arrears(turn.session, family, today, rules)
     identity.audit(turn, "view_arrears", family)
 
@@ -89,7 +85,7 @@ def how_to_pay(turn: Turn) -> Reply:
     family = identity.family_for(turn, then="BAYAR")
     if isinstance(family, Reply):
         return family
-    arrears = family_arrears(turn.session, family, turn.now.date(), _rules(turn))
+    arrears = family_arrears(turn.session, family, family_today(turn, family), rules_of(turn))
     identity.audit(turn, "view_virtual_account", family)
     accounts = arrears.virtual_accounts
     amount = arrears.reactivation_amount or arrears.total or arrears.current_month_dues
@@ -120,7 +116,7 @@ def step_promise_date(turn: Turn) -> Reply:
 
 
 def _record_promise(turn: Turn, family: Family, typed: str) -> Reply:
-    today, rules, language = turn.now.date(), _rules(turn), turn.language
+    today, rules, language = family_today(turn, family), rules_of(turn), turn.language
     promised = parse_date(typed, today, future=True)
     keep = Reply(state="promise.date", data={"family_id": family.id})
     if promised is None:

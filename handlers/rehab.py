@@ -17,7 +17,6 @@ number of instalments ("5" picks "5 instalments") as long as the smallest count 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -25,13 +24,12 @@ from bot.conversation import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Reply
 from handlers import identity
+from handlers.context import family_today, local_date, rules_of
 from handlers.texts import date_text, text
 from models import ChatFamily, Consent, Family
 from models.arrears import (
-    DEFAULT_RULES,
     FamilyArrears,
     Instalment,
-    ProgrammeRules,
     add_months,
     format_rupiah,
     mask_identifier,
@@ -41,7 +39,6 @@ from models.arrears import (
 )
 from models.fieldwork import RehabPlan
 from models.ledger import family_arrears
-from models.regions import zone_for_region
 from models.rehab_plans import DUE, AlreadyEnrolled, active_plan, enrol, last_completed_plan, plan_status
 
 COUNT, CONFIRM = "rehab.count", "rehab.confirm"
@@ -100,7 +97,7 @@ def step_confirm(turn: Turn) -> Reply:
     count = int(turn.data.get("count", 0))
     if count not in allowed:
         return _ask_count(turn, family, arrears, allowed, again=True)
-    schedule = rehab_schedule(arrears, count, _today(turn, family), _rules(turn))
+    schedule = rehab_schedule(arrears, count, family_today(turn, family), rules_of(turn))
     if _figures(arrears, schedule) != (turn.data.get("total"), turn.data.get("first_due")):
         return _show_schedule(turn, family, arrears, count, changed=True)
     return _enrol(turn, family, arrears, schedule)
@@ -137,7 +134,7 @@ def _ask_count(turn: Turn, family: Family, arrears: FamilyArrears, allowed: list
 def _show_schedule(turn: Turn, family: Family, arrears: FamilyArrears, count: int,
                    changed: bool = False) -> Reply:
     language = turn.language
-    schedule = rehab_schedule(arrears, count, _today(turn, family), _rules(turn))
+    schedule = rehab_schedule(arrears, count, family_today(turn, family), rules_of(turn))
     lines = "\n".join(text("rehab.schedule_line", language, due=date_text(item.due_on, language),
                            amount=format_rupiah(item.amount)) for item in schedule)
     message = text("rehab.schedule", language, count=count, lines=lines,
@@ -173,9 +170,9 @@ def _enrol(turn: Turn, family: Family, arrears: FamilyArrears, schedule: list[In
 
 def _status(turn: Turn, family: Family, plan: RehabPlan) -> Reply:
     """Each instalment (due date, amount, paid / not yet paid / overdue) and what to do next."""
-    language, today = turn.language, _today(turn, family)
+    language, today = turn.language, family_today(turn, family)
     status = plan_status(plan, today)
-    accounts = family_arrears(turn.session, family, today, _rules(turn)).virtual_accounts
+    accounts = family_arrears(turn.session, family, today, rules_of(turn)).virtual_accounts
     bri, mandiri = accounts.get("BRI", "-"), accounts.get("Mandiri", "-")
     lines = [text("rehab.status", language, family=mask_identifier(family.number), paid=status.paid_count,
                   count=len(status.instalments))]
@@ -197,7 +194,7 @@ def _status(turn: Turn, family: Family, plan: RehabPlan) -> Reply:
 def _eligibility(turn: Turn, family: Family) -> tuple[FamilyArrears, list[int], Reply | None]:
     """The family's arrears today, the instalment counts it may choose, and the kind refusal when it may not
     enrol (None when it may)."""
-    rules, today = _rules(turn), _today(turn, family)
+    rules, today = rules_of(turn), family_today(turn, family)
     arrears = family_arrears(turn.session, family, today, rules)
     head = family.head or family.members[0]
     has_plan = active_plan(turn.session, family) is not None
@@ -209,13 +206,13 @@ def _eligibility(turn: Turn, family: Family) -> tuple[FamilyArrears, list[int], 
 
 def _refusal(turn: Turn, family: Family, arrears: FamilyArrears, reason: str | None) -> Reply:
     """Why the family may not enrol, kindly, with what it can do instead."""
-    rules, today, language = _rules(turn), _today(turn, family), turn.language
+    rules, today, language = rules_of(turn), family_today(turn, family), turn.language
     head = family.head or family.members[0]
     if reason == "too_few_months" and not arrears.in_arrears:
         completed = last_completed_plan(turn.session, family)
         if completed is not None and completed.completed_at is not None:
             return Reply().say(text("rehab.completed", language,
-                                    date=date_text(_local_date(completed.completed_at, family), language)))
+                                    date=date_text(local_date(completed.completed_at, family), language)))
         return Reply().say(text("rehab.no_arrears", language))
     if reason == "segment":
         message = text("rehab.segment", language, segment=head.segment)
@@ -239,20 +236,6 @@ def _refusal(turn: Turn, family: Family, arrears: FamilyArrears, reason: str | N
 
 
 # --- small rules -----------------------------------------------------------------------------------------
-
-
-def _rules(turn: Turn) -> ProgrammeRules:
-    rules = turn.services.get("rules")
-    return rules if isinstance(rules, ProgrammeRules) else DEFAULT_RULES
-
-
-def _today(turn: Turn, family: Family) -> date:
-    """The family's local date: the 28th closes registration in the family's time zone, not in UTC."""
-    return _local_date(turn.now, family)
-
-
-def _local_date(moment: datetime, family: Family) -> date:
-    return moment.astimezone(zone_for_region(family.region_code)).date()
 
 
 def _family_of_step(turn: Turn) -> Family | None:
