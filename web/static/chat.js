@@ -81,8 +81,10 @@
   }
 
   function initials(name) {
-    var parts = (name || "?").trim().split(/\s+/);
-    return ((parts[0] || "?").charAt(0) + (parts.length > 1 ? parts[parts.length - 1].charAt(0) : "")).toUpperCase();
+    // words only: "Sri Wahyuni (KDR-SKA-01)" -> "SW", not "S("
+    var parts = (name || "").trim().split(/\s+/).filter(function (w) { return /^\p{L}/u.test(w); });
+    if (!parts.length) return "#";
+    return (parts[0].charAt(0) + (parts.length > 1 ? parts[parts.length - 1].charAt(0) : "")).toUpperCase();
   }
 
   // ---- small DOM helpers -----------------------------------------------------------------------------------
