@@ -296,6 +296,22 @@ def test_nothing_anyone_posts_makes_a_server_error(client, runtime, raw, status)
     assert post(client, None, raw=raw).status_code == status
 
 
+@pytest.mark.parametrize("payload", [
+    {"update_id": 10**80, "message": HELLO["message"]},
+    {"update_id": True, "message": HELLO["message"]},
+    {"update_id": 700, "message": {**HELLO["message"], "text": 12345}},
+    {"update_id": 701, "message": {**HELLO["message"], "chat": {"id": 10**70, "type": "private"}}},
+    {"update_id": 702, "message": {**HELLO["message"], "date": 10**20}},
+    {"update_id": 703, "message": {**HELLO["message"], "from": {"id": "x", "first_name": ["a"]}}},
+    {"update_id": 704, "message": "MENU"},
+    {"update_id": 705, "callback_query": {"id": 5, "from": USER, "chat_instance": "1", "data": {"a": 1}}},
+    {"update_id": 706, "message": {**HELLO["message"], "contact": {"phone_number": None, "first_name": "x"}}},
+], ids=["huge update_id", "boolean update_id", "number as text", "huge chat id", "date far away",
+        "sender of the wrong shape", "message is a string", "callback data an object", "contact without phone"])
+def test_updates_of_the_wrong_shape_are_refused_not_crashed_on(client, runtime, payload):
+    assert post(client, payload).status_code in (200, 400)
+
+
 def test_a_very_long_message_is_answered_with_a_short_quote(client, runtime, telegram_api):
     post(client, message_update(602, text="x" * 5000))
     [sent] = telegram_api.sent()

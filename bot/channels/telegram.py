@@ -191,15 +191,19 @@ class TelegramChannel:
 
     def parse_update(self, payload: Mapping[str, Any], now: datetime) -> Incoming | None:
         """An Update from the webhook. None when there is nothing a person said; ValueError if not an Update."""
-        if not isinstance(payload, Mapping) or not isinstance(payload.get("update_id"), int):
+        update_id = payload.get("update_id") if isinstance(payload, Mapping) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**63:
             raise ValueError("not a Telegram Update: no integer update_id")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # PTB warns about fields it does not know yet
                 update = Update.de_json(dict(payload), self.bot)
-        except Exception as error:  # de_json raises whatever a malformed field makes it raise
+                incoming = incoming_from(update, now)
+        except Exception as error:  # a field of the wrong type makes PTB or us raise anything at all
             raise ValueError(f"not a Telegram Update: {error!r}") from error
-        return incoming_from(update, now)
+        if incoming is not None and len(incoming.address) > 32:  # ids are 52-bit integers
+            raise ValueError("not a Telegram Update: chat id out of range")
+        return incoming
 
 
 def incoming_from(update: Update, now: datetime) -> Incoming | None:

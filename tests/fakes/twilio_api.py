@@ -5,8 +5,8 @@ Reached by the real `twilio.rest.Client` through TWILIO_API_URL. It checks HTTP 
 resource and a fresh `SM...` sid, and plays scripted failures in Twilio's error JSON
 (`{"code": 21610, "message": ..., "more_info": ..., "status": 400}`).
 
-`python -m tests.fakes.twilio_api --port 0` runs it alone (the benchmark does, so that the fake's work does
-not share a process with the load it measures); it prints its URL on the first line.
+`main()` runs it alone (the benchmark starts it in its own process, so that the fake's work does not share
+a process with the load it measures); it prints its URL on the first line.
 """
 
 from __future__ import annotations
@@ -159,6 +159,7 @@ def message_resource(sid: str, account: str, form: dict[str, str]) -> dict[str, 
 
 def _handler_for(api: FakeTwilioAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # headers and body go as two writes: no 40 ms delayed-ACK stall
         protocol_version = "HTTP/1.1"  # keep-alive, as requests' pool expects
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
