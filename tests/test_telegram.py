@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from bot.channels import SendFailure
 from bot.channels.telegram import TelegramChannel, poll_once
 from bot.settings import Settings
 from handlers.menu import MENU_ITEMS
@@ -410,3 +411,20 @@ def replace_settings(runtime, **changes):  # type: ignore[no-untyped-def]
     return Runtime(settings=replace(runtime.settings, **changes), clock=runtime.clock, engine=runtime.engine,
                    sessions=runtime.sessions, sender=runtime.sender, handle=runtime.handle,
                    services=runtime.services)
+
+
+def test_tests_cannot_reach_the_real_bot_api(no_internet, tmp_path, now):
+    """The guard every channel test runs under: a client left pointing at Telegram fails at once."""
+    import socket
+
+    with pytest.raises(OSError):
+        socket.create_connection(("149.154.167.220", 443), timeout=1)
+    with pytest.raises(OSError):
+        socket.getaddrinfo("api.telegram.org", 443)
+    adapter = TelegramChannel(Settings(instance_path=tmp_path, secret_key="x", telegram_bot_token="1:real"))
+    try:
+        with pytest.raises(SendFailure) as refused:
+            adapter.send(OutboxMessage(id=1, address="1", body="halo", choices=[]), None, now)
+        assert (refused.value.code, refused.value.retryable) == ("network", True)
+    finally:
+        adapter.close()
