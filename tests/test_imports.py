@@ -147,6 +147,22 @@ def test_a_line_with_several_mistakes_lists_them_all(runtime, tmp_path):
         assert expected in reason
 
 
+def test_quotes_protect_a_separator_and_a_missing_quote_is_explained(runtime, db, tmp_path):
+    quoted = SURAKARTA_FAMILY[0].replace("Budi Santoso", '"Budi Santoso, S.Pd."')
+    unquoted = SURAKARTA_FAMILY[1].replace("Siti Aminah", "Siti Aminah, S.E.")
+    unclosed = SURAKARTA_FAMILY[2].replace("Dewi Lestari", '"Dewi Lestari')
+    path = members_csv(tmp_path, quoted, unquoted, unclosed, SAMARINDA_FAMILY[0])
+
+    report = run(runtime, "members", path)
+
+    assert report.rejected == [
+        (3, "the line has 12 values but the header has 11 columns (does a value contain ','? put it in double "
+            "quotes)"),
+        (4, 'the line has a quote (") that is not closed, so it runs into the lines below'),
+    ]
+    assert member(db, "0001234567801").name == "Budi Santoso, S.Pd."
+
+
 def test_a_spreadsheet_number_in_an_identifier_column_is_explained(runtime, tmp_path):
     row = SURAKARTA_FAMILY[0].replace("3372011405800001", "3.37201E+15")
     report = run(runtime, "members", members_csv(tmp_path, row))
@@ -227,12 +243,13 @@ def test_members_of_a_family_whose_head_was_rejected_are_rejected_with_the_reaso
 
 
 def test_a_card_number_on_two_lines_is_rejected_on_both(runtime, db, tmp_path):
-    twin = SURAKARTA_FAMILY[2].replace("Dewi Lestari", "Dewi L.").replace("3372016001100003", "3372016001100009")
+    twin = SURAKARTA_FAMILY[2].replace("Dewi Lestari", "Dewi L.").replace(",PBPU,3,", ",PBPU,4,")
     report = run(runtime, "members", members_csv(tmp_path, *SURAKARTA_FAMILY, twin))
 
     assert report.rejected == [
         (4, "card_number 0001234567803 is also on line 5: a member must appear once"),
-        (5, "card_number 0001234567803 is also on line 4: a member must appear once"),
+        (5, "card_number 0001234567803 is also on line 4: a member must appear once; class must be 1, 2 or 3 "
+            "(or I, II, III), got '4'"),
     ]
     assert counts(report)[0] == 2
 
