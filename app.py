@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
 from models.arrears import load_rules
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_reader_factory, make_session_factory
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
@@ -39,6 +39,7 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
     services: dict[str, Any] = {"settings": settings,
                                 "rules": load_rules(settings.instance_path / "rules.json")}
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
+                   readers=make_reader_factory(engine),
                    sender=Sender(sessions, channels, clock), handle=handlers.handle, services=services)
 
 

@@ -52,6 +52,7 @@ Handle = Callable[[Turn], Reply]
 def receive(session: Session, incoming: Incoming, handle: Handle,
             services: dict[str, Any] | None = None) -> list[OutboxMessage] | None:
     """Process one message. Returns the queued replies, or None if this message was seen before."""
+    incoming = replace(incoming, text=printable(incoming.text))
     now = incoming.received_at
     chat = _chat_for(session, incoming, now)
     if not _record_inbound(session, incoming, chat):
@@ -103,6 +104,20 @@ def _chat_for(session: Session, incoming: Incoming, now: datetime) -> Chat:
     except IntegrityError:  # another worker created it a moment ago
         return session.execute(query).scalar_one()
     return chat
+
+
+def printable(text: str) -> str:
+    """Without NUL and lone surrogates: PostgreSQL refuses both, and no person typed them."""
+    text = text.replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _cadre_with_phone(session: Session, phone: str) -> int | None:

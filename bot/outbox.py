@@ -42,6 +42,7 @@ def queue(
         kind=kind,
         body=message.text,
         choices=[[choice.key, choice.label] for choice in message.choices],
+        ask_contact=message.ask_contact,
         template_sid=template_sid,
         template_variables=template_variables,
         dedupe_key=dedupe_key,

@@ -23,7 +23,12 @@ class Runtime:
     sessions: sessionmaker[Session]
     sender: Sender
     handle: conversation.Handle
+    readers: sessionmaker[Session] | None = None  # read-only sessions (never SQLite's write lock)
     services: dict[str, Any] = field(default_factory=dict)  # what handlers may need: rules, settings
+
+    def reading(self) -> Session:
+        """A session for reads only; writes belong in `sessions.begin()`."""
+        return (self.readers or self.sessions)()
 
     def receive(self, incoming: Incoming) -> list[int] | None:
         """One message in: handled and committed, then its replies sent at once. None for a duplicate."""

@@ -39,8 +39,11 @@ def who_am_i(turn: Turn) -> Reply:
 
     cadre = turn.session.get(Cadre, turn.chat.cadre_id) if turn.chat.cadre_id else None
     cadre_text = text("whoami.cadre", turn.language, code=cadre.code, name=cadre.name) if cadre else ""
-    return Reply().say(text("whoami", turn.language, channel=turn.chat.channel, address=turn.chat.address,
-                            cadre=cadre_text))
+    reply = Reply().say(text("whoami", turn.language, channel=turn.chat.channel, address=turn.chat.address,
+                             cadre=cadre_text))
+    if turn.chat.channel == "telegram" and not turn.chat.phone:
+        reply.say(text("whoami.share_contact", turn.language), ask_contact=True)
+    return reply
 
 
 def unreadable(turn: Turn) -> Reply:

@@ -420,6 +420,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You are writing from {channel} ({address}).{cadre}",
     ),
     "whoami.cadre": (" Anda terdaftar sebagai kader {code} ({name}).", " You are registered as cadre {code} ({name})."),
+    "whoami.share_contact": (
+        "Kader JKN? Bagikan nomor HP Anda dengan tombol di bawah agar saya mengenali Anda.",
+        "A JKN cadre? Share your phone number with the button below so that I recognise you.",
+    ),
     "coming_soon": (
         "Fitur {feature} sedang disiapkan. Sementara ini hubungi Care Center 165.",
         "{feature} is being prepared. Meanwhile please call Care Center 165.",

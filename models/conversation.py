@@ -84,6 +84,7 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16), default="reply")  # reply / reminder / broadcast / notice
     body: Mapped[str] = mapped_column(Text, default="")
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [[key, label], ...]
+    ask_contact: Mapped[bool] = mapped_column(default=False)  # Telegram: offer "share my phone number"
     template_sid: Mapped[str | None] = mapped_column(String(64))  # WhatsApp ContentSid outside 24 h
     template_variables: Mapped[dict[str, Any] | None]
     # Reminders: (family, kind, period, channel) sends once, however many planners run.

@@ -46,13 +46,22 @@ def make_engine(url: str, *, write_lock_at_begin: bool = True, **kwargs: Any) ->
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_lock_at_begin else "BEGIN")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_lock_at_begin and not reading else "BEGIN")
 
     return engine
 
 
+READ_ONLY = "kaderbot_read_only"
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_reader_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read (health checks, polling): on SQLite they never take the write lock."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def is_sqlite(session_or_engine: Session | Engine) -> bool:

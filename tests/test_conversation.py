@@ -67,3 +67,16 @@ def test_a_half_finished_flow_times_out_politely(runtime, db):
     assert "lewat 30 menit" in reply
     chat = db.execute(select(Chat)).scalar_one()
     assert chat.state is None
+
+
+def test_nul_characters_and_broken_unicode_are_cleaned_not_crashed_on(runtime, db):
+    reply = Person(runtime).says("MENU\x00\ud800")
+    assert "Pilih salah satu" in reply
+    assert db.execute(select(InboundMessage.text)).scalar_one() == "MENU?"
+
+
+def test_reads_do_not_take_sqlites_write_lock(runtime):
+    with runtime.reading() as reader:
+        reader.execute(select(func.count(Chat.id))).scalar_one()
+        # A writer gets through while the read transaction is open.
+        assert "Pilih salah satu" in Person(runtime).says("MENU")

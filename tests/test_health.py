@@ -1,6 +1,7 @@
 from sqlalchemy import create_engine, select
 
 from models import DuesRate
+from models.db import make_reader_factory
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
@@ -10,7 +11,8 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
 
 def test_healthz_is_503_when_the_database_is_gone(app, runtime):
-    runtime.engine = create_engine("sqlite:////nonexistent-directory/kaderbot.db")
+    gone = create_engine("sqlite:////nonexistent-directory/kaderbot.db")
+    runtime.engine, runtime.readers = gone, make_reader_factory(gone)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"

@@ -14,8 +14,8 @@ blueprint = Blueprint("health", __name__)
 def healthz():  # type: ignore[no-untyped-def]
     rt = runtime()
     try:
-        with rt.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with rt.reading() as session:
+            session.execute(text("SELECT 1"))
     except Exception as error:  # any database failure means "not ready"
         return jsonify(status="unavailable", database=type(error).__name__), 503
     return jsonify(status="ok", database=rt.engine.dialect.name, channels=sorted(rt.sender.channels))

@@ -40,7 +40,7 @@ def personas():  # type: ignore[no-untyped-def]
         from models.demo import demo_personas
     except ImportError:  # the demo data set is optional: the page still lets you type any phone
         return jsonify(personas=[])
-    with runtime().sessions() as session:
+    with runtime().reading() as session:
         found = demo_personas(session)
     return jsonify(personas=[_persona_json(persona) for persona in found])
 
@@ -123,7 +123,7 @@ def _messages(chat_address: str, after: int) -> dict[str, object]:
     that is due but not sent yet, and the page gets it on a later poll.
     """
     rt = runtime()
-    with rt.sessions() as session:
+    with rt.reading() as session:
         chat_id = session.execute(
             select(Chat.id).where(Chat.channel == "web", Chat.address == chat_address)
         ).scalar_one_or_none()

@@ -10,8 +10,8 @@ Decisions where the Bot API leaves a choice:
   visit report, a second promise); a person corrects with UBAH or BATAL, or simply types again.
 - Channel posts, inline queries, chat-member changes and service messages (someone joined a group) are
   ignored: they are not something a person said to the bot.
-- `Outgoing.ask_contact` is not rendered yet: the outbox row does not carry it (see OutboxMessage), so a
-  "share my phone number" keyboard cannot be offered from here until the row records it.
+- A row with `ask_contact` gets a one-button reply keyboard that shares the person's own phone number (how
+  cadres are recognised on Telegram); its choices, if any, are then left to the text.
 """
 
 from __future__ import annotations
@@ -29,7 +29,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import telegram
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.constants import MessageAttachmentType
 from telegram.error import (
     BadRequest,
@@ -159,7 +166,7 @@ class TelegramChannel:
             raise SendFailure("nothing to send: the row has no text", code="empty", retryable=False)
         if len(text) > MAX_TEXT:
             text = text[: MAX_TEXT - 1] + "…"
-        markup = keyboard(message.choices or [])
+        markup = contact_keyboard() if message.ask_contact else keyboard(message.choices or [])
         chat_id = chat_id_of(message.address)
         try:
             sent = self._call(lambda bot: bot.send_message(chat_id=chat_id, text=text, reply_markup=markup))
@@ -272,6 +279,12 @@ def chat_id_of(address: str) -> int | str:
     """Chat ids are integers (negative for groups); anything else (an @channel name) goes as it is."""
     stripped = address.strip()
     return int(stripped) if stripped.lstrip("-").isdigit() else stripped
+
+
+def contact_keyboard() -> ReplyKeyboardMarkup:
+    """A single button that sends the person's own contact: Telegram never tells a bot the phone otherwise."""
+    button = KeyboardButton("Bagikan nomor HP saya / Share my phone number", request_contact=True)
+    return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
 def keyboard(choices: list[Any]) -> InlineKeyboardMarkup | None:
