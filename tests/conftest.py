@@ -78,6 +78,10 @@ def settings(database_url: str, tmp_path: Path, now: datetime) -> Settings:
 def runtime(settings: Settings) -> Iterator[Runtime]:
     rt = build_runtime(settings)
     yield rt
+    for channel in rt.sender.channels.values():  # the Telegram adapter owns a thread and an event loop
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()
     rt.engine.dispose()
 
 

@@ -27,14 +27,6 @@ def settings(settings: Settings, telegram_api: FakeTelegramAPI) -> Settings:
     return with_telegram(settings, telegram_api)
 
 
-@pytest.fixture
-def runtime(runtime):  # type: ignore[no-untyped-def]
-    yield runtime
-    for channel in runtime.sender.channels.values():
-        if hasattr(channel, "close"):
-            channel.close()
-
-
 def post(client, telegram_api: FakeTelegramAPI, update: dict[str, Any]) -> list[Any]:  # type: ignore[no-untyped-def]
     before = len(telegram_api.sent())
     response = client.post("/webhooks/telegram", data=json.dumps(update), content_type="application/json",

@@ -123,14 +123,6 @@ def settings(settings: Settings, telegram_api: FakeTelegramAPI) -> Settings:
 
 
 @pytest.fixture
-def runtime(runtime):  # type: ignore[no-untyped-def]
-    yield runtime
-    for channel in runtime.sender.channels.values():
-        if hasattr(channel, "close"):
-            channel.close()
-
-
-@pytest.fixture
 def channel(telegram_api: FakeTelegramAPI, tmp_path):  # type: ignore[no-untyped-def]
     """An adapter alone, for parsing (no database)."""
     adapter = TelegramChannel(Settings(instance_path=tmp_path, secret_key="x", telegram_bot_token=telegram_api.token,

@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.json_http import JSONHandler
+
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "KaderBot JKN", "username": "KaderBotJKN_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 NESTED = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters"}
@@ -209,10 +211,7 @@ class FakeTelegramAPI:
 
 
 def _handler_for(api: FakeTelegramAPI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        disable_nagle_algorithm = True  # headers and body go as two writes: no 40 ms delayed-ACK stall
-        protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects of api.telegram.org
-
+    class Handler(JSONHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             self._handle(b"", "")
 
@@ -230,17 +229,6 @@ def _handler_for(api: FakeTelegramAPI) -> type[BaseHTTPRequestHandler]:
             params.update(read_params(body, content_type))
             status, answer = api.answer(segments[1], segments[0][3:], params, content_type.split(";")[0])
             self._reply(status, answer)
-
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures anyway
-            pass
 
     return Handler
 

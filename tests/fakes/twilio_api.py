@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.json_http import JSONHandler
+
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 SANDBOX_FROM = "whatsapp:+14155238886"
@@ -158,10 +160,7 @@ def message_resource(sid: str, account: str, form: dict[str, str]) -> dict[str, 
 
 
 def _handler_for(api: FakeTwilioAPI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        disable_nagle_algorithm = True  # headers and body go as two writes: no 40 ms delayed-ACK stall
-        protocol_version = "HTTP/1.1"  # keep-alive, as requests' pool expects
-
+    class Handler(JSONHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             if self.path == "/_fake/stats":  # not Twilio's: how many creates arrived (the benchmark asks)
                 self._reply(200, {"requests": api.requests, "messages": len(api.messages)})
@@ -178,17 +177,6 @@ def _handler_for(api: FakeTwilioAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 status, answer = error(20404)
             self._reply(status, answer)
-
-        def _reply(self, status: int, answer: dict[str, Any]) -> None:
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures anyway
-            pass
 
     return Handler
 
