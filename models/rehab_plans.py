@@ -32,6 +32,7 @@ from bot.messages import Outgoing
 from models import Chat, ChatFamily, Family, Payment, RehabInstalment, RehabPlan, Ticket
 from models.arrears import FamilyArrears, Instalment, format_rupiah, mask_identifier, virtual_accounts
 from models.people import Assignment
+from models.promises import promised_until
 from models.regions import zone_for_region
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,9 @@ def remind_overdue(session: Session, on: date, now: datetime) -> list[str]:
         accounts = _virtual_accounts(family)
         values = {"sequence": instalment.sequence, "amount": format_rupiah(instalment.amount),
                   "va": accounts.get("BRI", "-"), "va_mandiri": accounts.get("Mandiri", "-")}
-        for chat in _family_chats(session, family):
+        # A promise to pay pauses the family's reminders until its date; the cadre is still told.
+        paused = promised_until(session, family.id, on) is not None
+        for chat in [] if paused else _family_chats(session, family):
             if chat.reminders_stopped_at is not None:
                 continue
             message = Outgoing(text("rehab.overdue_reminder", chat.language, **values,

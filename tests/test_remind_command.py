@@ -44,3 +44,16 @@ def test_nothing_is_overdue_before_the_due_date(app, runtime, db):
     enrolled_in_five_instalments(runtime, db)
     result = app.test_cli_runner().invoke(args=["remind", "--at", "2025-06-09T02:00:00+00:00"])
     assert "reminded: 0" in result.output
+
+
+def test_a_promise_to_pay_pauses_the_reminder_until_its_date(app, runtime, db):
+    member = enrolled_in_five_instalments(runtime, db)
+    assert "20 Juni 2025" in member.says("JANJI 20-06-2025")
+    cli = app.test_cli_runner()
+    cli.invoke(args=["remind", "--at", "2025-06-15T02:00:00+00:00"])
+    to_member = select(OutboxMessage).where(OutboxMessage.dedupe_key.like("rehab-overdue:%"),
+                                            OutboxMessage.address == member.address)
+    assert db.execute(to_member).first() is None
+    assert db.execute(select(Ticket.number)).scalar_one().startswith("R-")  # the cadre is told all the same
+    cli.invoke(args=["remind", "--at", "2025-06-21T02:00:00+00:00"])  # the promise passed, still unpaid
+    assert len(db.execute(to_member).scalars().all()) == 1
