@@ -129,6 +129,11 @@ def _record_promise(turn: Turn, family: Family, typed: str) -> Reply:
                              latest=date_text(latest, language)))
     turn.session.add(Promise(family_id=family.id, promised_on=promised, made_at=turn.now, chat_id=turn.chat.id))
     identity.audit(turn, "promise", family, promised.isoformat())
+    cadre = _cadre_of(turn, family)
+    if cadre is not None:
+        head = family.head
+        _tell_cadre(turn, cadre, text("janji.to_cadre", "id", family=mask_identifier(family.number),
+                                      name=head.name if head else "-", date=date_text(promised, "id")))
     return Reply().say(text("janji.recorded", language, date=date_text(promised, language)))
 
 

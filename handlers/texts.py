@@ -176,6 +176,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Promise recorded: {date}. Dues reminders pause until then, and your cadre can see it. Type BAYAR for "
         "how to pay.",
     ),
+    "janji.to_cadre": (
+        "Keluarga KK {family} ({name}) berjanji membayar paling lambat {date}.",
+        "Family KK {family} ({name}) promised to pay by {date}.",
+    ),
     # --- STOP / MULAI ---------------------------------------------------------------------------------
     "stop.done": (
         "Baik, pengingat iuran dihentikan. Ketik MULAI untuk menyalakan lagi.",

@@ -120,11 +120,15 @@ def test_bayar_shows_the_family_virtual_accounts(runtime, branch):
     assert "autodebet" in reply
 
 
-def test_janji_pauses_reminders_until_a_date(runtime, branch, db):
+def test_janji_pauses_reminders_until_a_date_and_the_cadre_sees_it(runtime, branch, db):
+    Person(runtime, address="web-cadre", phone=CADRE_PHONE).send("HALO")
     member = Person(runtime)
     verify(member)
     assert "20 Juni 2025" in member.says("JANJI 20/6")
     assert db.execute(select(Promise.promised_on)).scalar_one() == date(2025, 6, 20)
+    to_cadre = db.execute(select(OutboxMessage.body).where(OutboxMessage.address == "web-cadre",
+                                                           OutboxMessage.kind == "notice")).scalar_one()
+    assert "berjanji membayar paling lambat 20 Juni 2025" in to_cadre and "Budi Santoso" in to_cadre
     assert "paling lama 60 hari" in member.says("JANJI 15-09-2025")
     assert "3 Juni 2025" in member.says("besok")  # the flow asked again; a word date works
 
