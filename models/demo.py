@@ -88,7 +88,6 @@ CHANNELS = ("BRI VA", "BNI VA", "Mandiri VA", "BCA VA", "Indomaret", "Alfamart",
 # ------------------------------------------------------------------------------------------------ personas
 
 # The families the personas belong to are written out by hand, so their notes stay true; the rest is random.
-# (name, sex, birth date, phone) per person, head first; then what the family is.
 
 
 @dataclass(frozen=True)
