@@ -157,13 +157,13 @@ FIXED_FAMILIES = (
 
 CADRES = (  # code, name, phone, telegram username, region, supervisor, families to assign, persona note
     ("KDR-SKA-00", "Endang Lestari", "+6281229000100", "endang_spv_ska", "3372", None, 30,
-     "Supervisor Kader JKN in Surakarta (supervises KDR-SKA-01 and -02): try REKAP and TUGAS"),
+     "Supervisor Kader JKN in Surakarta (supervises KDR-SKA-01 and -02): members can check her with CEK KADER KDR-SKA-00"),
     ("KDR-SKA-01", "Sri Wahyuni", "+6281229000101", "sri_wahyuni_kader", "3372", "KDR-SKA-00", 55,
-     "Cadre in Surakarta with Budi Santoso and Suparmi on her list: try TUGAS, then LAPOR <card> BAYAR 150rb"),
+     "Cadre in Surakarta with Budi Santoso and Suparmi on her list: after Budi sends KELUHAN, answer here with JAWAB <ticket> <message> or TUTUP <ticket>"),
     ("KDR-SKA-02", "Bambang Sutrisno", "+6285729000102", "bambang_kader_solo", "3372", "KDR-SKA-00", 50, ""),
     ("KDR-SMD-01", "Nurhayati Hamzah", "+6281350000201", "nurhayati_kader", "6472", None, 50, ""),
     ("KDR-JPR-01", "Markus Rumbiak", "+6282199000301", "markus_kader_jpr", "9171", None, 40,
-     "Cadre in Jayapura (WIT): try TUGAS, LAPOR <card> JANJI <date>, REKAP"),
+     "Cadre in Jayapura (WIT) with Yohanes Kogoya's family: receives its complaints and promises to pay"),
 )
 RANDOM_FAMILIES = {"3372": 140, "6472": 58, "9171": 44}  # besides the fixed ones
 BRANCHES = {"3372": "Kantor Cabang Surakarta", "6472": "Kantor Cabang Samarinda", "9171": "Kantor Cabang Jayapura"}

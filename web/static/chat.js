@@ -15,7 +15,7 @@
   var KIND = { reminder: "Pengingat", broadcast: "Pengumuman", notice: "Pemberitahuan" };
   var STARTERS = {
     member: ["MENU", "CEK", "REHAB", "BANTUAN"],
-    cadre: ["MENU", "TUGAS", "LAPOR", "REKAP"],
+    cadre: ["SIAPA", "JAWAB", "TUTUP", "BANTUAN"],
     other: ["MENU", "DAFTAR", "BANTUAN"],
   };
 
