@@ -426,6 +426,25 @@ def _checked(row: CsvRow, parsers: dict[str, Callable[[str], Any]]) -> tuple[dic
     return parsed, problems
 
 
+def _checked_lines(
+    source: CsvSource, parsers: dict[str, Callable[[str], Any]], report: ImportReport,
+    more_problems: Callable[[CsvRow, dict[str, Any]], list[str]] | None = None,
+) -> Iterator[tuple[CsvRow, dict[str, Any]]]:
+    """The lines that read and parse (and pass `more_problems`); every other line is rejected with all its
+    reasons at once."""
+    for row in source.rows():
+        if row.problem:
+            report.reject(row.line, f"the line {row.problem}")
+            continue
+        values, problems = _checked(row, parsers)
+        if more_problems is not None:
+            problems += more_problems(row, values)
+        if problems:
+            report.reject(row.line, "; ".join(problems))
+            continue
+        yield row, values
+
+
 def _number(value: str, length: int) -> int | None:
     """An identifier as an int when it is `length` ASCII digits (spaces ignored), for compact bookkeeping."""
     digits = value.replace(" ", "")
@@ -708,17 +727,13 @@ def _import_payments(sessions: sessionmaker[Session], source: CsvSource, report:
     with sessions() as session:
         rates = rate_table(session)
 
+    def in_the_future(row: CsvRow, values: dict[str, Any]) -> list[str]:
+        if "paid_at" in values and values["paid_at"].date() > today:
+            return [f"paid_at {row.values['paid_at']} is in the future"]
+        return []
+
     def good_rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for row in source.rows():
-            if row.problem:
-                report.reject(row.line, f"the line {row.problem}")
-                continue
-            values, problems = _checked(row, parsers)
-            if "paid_at" in values and values["paid_at"].date() > today:
-                problems.append(f"paid_at {row.values['paid_at']} is in the future")
-            if problems:
-                report.reject(row.line, "; ".join(problems))
-                continue
+        for row, values in _checked_lines(source, parsers, report, in_the_future):
             reference = values["reference"]
             if reference in seen:
                 report.reject(row.line, f"reference {reference} is also on line {seen[reference]}: "
@@ -772,11 +787,8 @@ def _import_cadres(sessions: sessionmaker[Session], source: CsvSource, report: I
     good: list[tuple[int, dict[str, Any]]] = []
     code_line: dict[str, int] = {}
     phone_line: dict[str, int] = {}
-    for row in source.rows():
-        if row.problem:
-            report.reject(row.line, f"the line {row.problem}")
-            continue
-        values, problems = _checked(row, parsers)
+    def repeated(row: CsvRow, values: dict[str, Any]) -> list[str]:
+        problems = []
         code = values.get("cadre_code")
         if code is not None and code in code_line:
             problems.append(f"cadre_code {code} is also on line {code_line[code]}")
@@ -785,9 +797,9 @@ def _import_cadres(sessions: sessionmaker[Session], source: CsvSource, report: I
                             "cadres are recognised by their phone")
         if code is not None and values.get("supervisor_code") == code:
             problems.append("supervisor_code is the cadre's own code")
-        if problems:
-            report.reject(row.line, "; ".join(problems))
-            continue
+        return problems
+
+    for row, values in _checked_lines(source, parsers, report, repeated):
         code_line[values["cadre_code"]] = row.line
         if values.get("phone"):
             phone_line[values["phone"]] = row.line
@@ -873,14 +885,7 @@ def _import_assignments(sessions: sessionmaker[Session], source: CsvSource, repo
     seen: dict[int, tuple[int, str]] = {}
 
     def good_rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for row in source.rows():
-            if row.problem:
-                report.reject(row.line, f"the line {row.problem}")
-                continue
-            values, problems = _checked(row, parsers)
-            if problems:
-                report.reject(row.line, "; ".join(problems))
-                continue
+        for row, values in _checked_lines(source, parsers, report):
             earlier = seen.get(int(values["family_number"]))
             if earlier is not None and earlier[1] != values["cadre_code"]:
                 report.reject(row.line, f"family {values['family_number']} is given to {earlier[1]} on line "
