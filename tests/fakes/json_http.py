@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
@@ -21,3 +22,24 @@ class JSONHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures anyway
         pass
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (port 0: any free one), started and stopped by its fake."""
+
+    _server: ThreadingHTTPServer | None = None
+    url: str = ""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler], port: int, name: str) -> None:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server.daemon_threads = True
+        server.request_queue_size = 256  # the benchmark's bursts of concurrent clients
+        self._server = server
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.json_http import JSONHandler
+from tests.fakes.json_http import JSONHandler, LoopbackServer
 
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "KaderBot JKN", "username": "KaderBotJKN_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -53,7 +53,7 @@ class Failure:
 
 
 @dataclass
-class FakeTelegramAPI:
+class FakeTelegramAPI(LoopbackServer):
     """The server's state; tests read `calls` and script `fail_next`."""
 
     token: str = "123456:TEST-token"
@@ -121,18 +121,8 @@ class FakeTelegramAPI:
     # --- the server ----------------------------------------------------------------------------------------
 
     def start(self, port: int = 0) -> FakeTelegramAPI:
-        server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, name="fake-telegram", daemon=True).start()
+        self._serve(_handler_for(self), port, "fake-telegram")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     # --- the Bot API ---------------------------------------------------------------------------------------
 

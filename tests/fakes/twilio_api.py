@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.json_http import JSONHandler
+from tests.fakes.json_http import JSONHandler, LoopbackServer
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -68,7 +68,7 @@ class SentMessage:
 
 
 @dataclass
-class FakeTwilioAPI:
+class FakeTwilioAPI(LoopbackServer):
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
     messages: list[SentMessage] = field(default_factory=list)
@@ -103,19 +103,8 @@ class FakeTwilioAPI:
     # --- the server ----------------------------------------------------------------------------------------
 
     def start(self, port: int = 0) -> FakeTwilioAPI:
-        server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        server.daemon_threads = True
-        server.request_queue_size = 256
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, name="fake-twilio", daemon=True).start()
+        self._serve(_handler_for(self), port, "fake-twilio")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     # --- the REST API --------------------------------------------------------------------------------------
 
