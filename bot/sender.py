@@ -43,6 +43,20 @@ class Sender:
             windows = self._windows(session, rows)
         return self._deliver(rows, windows)
 
+    def _send_one(self, row: OutboxMessage, last_inbound_at: datetime | None,
+                  now: datetime) -> tuple[str | None, SendFailure | None]:
+        """(provider id, None) when sent, (None, why) when not."""
+        channel = self.channels.get(row.channel)
+        if channel is None:
+            return None, SendFailure(f"channel {row.channel} is not configured", retryable=True)
+        try:
+            return channel.send(row, last_inbound_at, now), None
+        except SendFailure as failure:
+            return None, failure
+        except Exception as error:  # a bug or a network fault: keep the row, try again later
+            log.exception("sending outbox row %s failed", row.id)
+            return None, SendFailure(repr(error), retryable=True)
+
     def _windows(self, session: Session, rows: list[OutboxMessage]) -> dict[int, datetime | None]:
         chat_ids = {row.chat_id for row in rows if row.chat_id}
         if not chat_ids:
@@ -54,33 +68,19 @@ class Sender:
         sent = 0
         for row in rows:
             now = self.clock.now()
-            channel = self.channels.get(row.channel)
-            outcome: tuple[str, object]
-            if channel is None:
-                outcome = ("failed", SendFailure(f"channel {row.channel} is not configured", retryable=True))
-            else:
-                try:
-                    outcome = ("sent", channel.send(row, windows.get(row.chat_id or 0), now))
-                except SendFailure as failure:
-                    outcome = ("failed", failure)
-                except Exception as error:  # a bug or a network fault: keep the row, try again later
-                    log.exception("sending outbox row %s failed", row.id)
-                    outcome = ("failed", SendFailure(repr(error), retryable=True))
+            provider_id, failure = self._send_one(row, windows.get(row.chat_id or 0), now)
             with self.sessions.begin() as session:
                 fresh = session.get(OutboxMessage, row.id)
                 if fresh is None:
                     continue
-                if outcome[0] == "sent":
-                    outbox.mark_sent(fresh, outcome[1] if isinstance(outcome[1], str) else None, now)
+                if failure is None:
+                    outbox.mark_sent(fresh, provider_id, now)
                     sent += 1
-                else:
-                    problem = outcome[1]
-                    assert isinstance(problem, SendFailure)
-                    outbox.mark_failed(fresh, now, code=problem.code, error=problem.detail,
-                                       retryable=problem.retryable, retry_after=problem.retry_after)
-                    if problem.opted_out and fresh.chat_id:
-                        chat = session.get(Chat, fresh.chat_id)
-                        if chat is not None and chat.reminders_stopped_at is None:
-                            chat.reminders_stopped_at = now
-                row.status, row.provider_id = fresh.status, fresh.provider_id
+                    continue
+                outbox.mark_failed(fresh, now, code=failure.code, error=failure.detail,
+                                   retryable=failure.retryable, retry_after=failure.retry_after)
+                if failure.opted_out and fresh.chat_id:
+                    chat = session.get(Chat, fresh.chat_id)
+                    if chat is not None and chat.reminders_stopped_at is None:
+                        chat.reminders_stopped_at = now
         return sent

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 
@@ -219,13 +219,13 @@ def _has_consent(turn: Turn, member: Member) -> bool:
     return found is not None
 
 
-def _agrees_with_nik(nik: str, typed: object) -> bool:
+def _agrees_with_nik(nik: str, typed: date) -> bool:
     """The NIK embeds the birth date (DDMMYY, women +40): a record that disagrees with it is not trusted."""
     embedded = birth_date_in_nik(nik)
     if embedded is None:
         return True
     day, month, year = embedded
-    return (typed.day, typed.month, typed.year % 100) == (day, month, year)  # type: ignore[attr-defined]
+    return (typed.day, typed.month, typed.year % 100) == (day, month, year)
 
 
 def _failures(turn: Turn, card_number: str) -> list[datetime]:

@@ -15,10 +15,11 @@ from handlers import identity
 from handlers.context import family_today, rules_of
 from handlers.texts import date_text, text
 from handlers.values import parse_date
-from models import Assignment, Cadre, Chat, Family, Promise, RehabPlan, Ticket
+from models import Assignment, Cadre, Chat, Family, Promise, Ticket
 from models.arrears import format_rupiah, mask_identifier, rehab_eligibility
 from models.ledger import family_arrears
 from models.regions import REGION_NAMES, region_name
+from models.rehab_plans import active_plan
 
 
 def _after_keyword(turn: Turn, words: int = 1) -> str:
@@ -63,10 +64,10 @@ def check_arrears(turn: Turn) -> Reply:
         lines.append(text("cek.suspended", language, since=date_text(arrears.suspended_since, language)))
         lines.append(text("cek.reactivate", language, amount=format_rupiah(arrears.reactivation_amount)))
         lines.append(text("cek.penalty", language))
-    head = family.head or family.members[0]
-    in_plan = turn.session.execute(select(RehabPlan.id).where(
-        RehabPlan.family_id == family.id, RehabPlan.status == "active")).first() is not None
-    eligibility = rehab_eligibility(arrears, head.segment, today, in_plan, rules)
+    holder = family.account_holder
+    assert holder is not None  # a verified family has the member who verified it
+    in_plan = active_plan(turn.session, family) is not None
+    eligibility = rehab_eligibility(arrears, holder.segment, today, in_plan, rules)
     next_step = "cek.next_rehab" if eligibility.eligible else "cek.next_pay"
     return Reply().say("\n".join(lines) + "\n\n" + text(next_step, language),
                        (Choice("REHAB", text("menu.rehab", language)), Choice("BAYAR", text("menu.bayar", language)))

@@ -196,9 +196,10 @@ def _eligibility(turn: Turn, family: Family) -> tuple[FamilyArrears, list[int], 
     enrol (None when it may)."""
     rules, today = rules_of(turn), family_today(turn, family)
     arrears = family_arrears(turn.session, family, today, rules)
-    head = family.head or family.members[0]
+    holder = family.account_holder
+    assert holder is not None  # a verified family has the member who verified it
     has_plan = active_plan(turn.session, family) is not None
-    eligibility = rehab_eligibility(arrears, head.segment, today, has_plan, rules)
+    eligibility = rehab_eligibility(arrears, holder.segment, today, has_plan, rules)
     if eligibility.eligible:
         return arrears, eligibility.allowed_counts, None
     return arrears, [], _refusal(turn, family, arrears, eligibility.reason)
@@ -207,7 +208,8 @@ def _eligibility(turn: Turn, family: Family) -> tuple[FamilyArrears, list[int], 
 def _refusal(turn: Turn, family: Family, arrears: FamilyArrears, reason: str | None) -> Reply:
     """Why the family may not enrol, kindly, with what it can do instead."""
     rules, today, language = rules_of(turn), family_today(turn, family), turn.language
-    head = family.head or family.members[0]
+    holder = family.account_holder
+    assert holder is not None
     if reason == "too_few_months" and not arrears.in_arrears:
         completed = last_completed_plan(turn.session, family)
         if completed is not None and completed.completed_at is not None:
@@ -215,7 +217,7 @@ def _refusal(turn: Turn, family: Family, arrears: FamilyArrears, reason: str | N
                                     date=date_text(local_date(completed.completed_at, family), language)))
         return Reply().say(text("rehab.no_arrears", language))
     if reason == "segment":
-        message = text("rehab.segment", language, segment=head.segment)
+        message = text("rehab.segment", language, segment=holder.segment)
     elif reason == "active_plan":
         message = text("rehab.already", language)
     elif reason == "too_few_months":

@@ -28,6 +28,12 @@ class Family(Base):
     def head(self) -> Member | None:
         return next((m for m in self.members if m.relation == "head"), None)
 
+    @property
+    def account_holder(self) -> Member | None:
+        """The head, or the first member of a family loaded without one: the card the family's VA follows
+        and the segment REHAB reads."""
+        return self.head or (self.members[0] if self.members else None)
+
 
 class Member(Base):
     """A person insured by JKN (peserta)."""

@@ -299,8 +299,8 @@ def remind_overdue(session: Session, on: date, now: datetime) -> list[str]:
 
 
 def _virtual_accounts(family: Family) -> dict[str, str]:
-    head = family.head or (family.members[0] if family.members else None)
-    return virtual_accounts(head.card_number) if head else {}
+    holder = family.account_holder
+    return virtual_accounts(holder.card_number) if holder else {}
 
 
 # The texts members and cadres read live in the one catalogue (handlers/texts.py). Imported when needed, as

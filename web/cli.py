@@ -27,18 +27,6 @@ def prepare_database(rt: Runtime, seed_when_empty: bool = False) -> None:
             with rt.sessions.begin() as session:
                 summary = seed_demo(session, rt.clock.now().date())
             click.echo(f"Loaded the demo branch: {summary}")
-    _create_admin_from_env(rt)
-
-
-def _create_admin_from_env(rt: Runtime) -> None:
-    settings = rt.settings
-    if not (settings.admin_username and settings.admin_password):
-        return
-    try:
-        from web.admin import create_admin_if_none
-    except ImportError:  # the dashboard is not built yet
-        return
-    create_admin_if_none(rt, settings.admin_username, settings.admin_password)
 
 
 def register(app: Flask) -> None:
