@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (and `make bench`, the speed figures).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint
+.PHONY: run test install lint bench
 
 install: $(STAMP)
 
@@ -24,3 +24,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Each benchmark at a size that runs in a few minutes (the full ones: see README); on PostgreSQL too when
+# TEST_DATABASE_URL is set.
+bench: $(STAMP)
+	$(BIN)/python bench/import_members.py --rows 100000
+	$(BIN)/python bench/reminders.py --families 20000 --drain 1000 --limited 200 --limit 10

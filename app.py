@@ -5,7 +5,11 @@ Everything is wired here and nowhere else: settings -> database -> channels -> s
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,11 +17,23 @@ from flask import Flask
 from bot.channels import OutboundChannel
 from bot.channels.web import WebChannel
 from bot.clock import Clock
+from bot.limiter import SendLimiter
 from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
-from models.arrears import load_rules
 from models.db import make_engine, make_reader_factory, make_session_factory
+from reminders.templates import WhatsAppTemplates
+from rules.programme import DEFAULT_RULES, ProgrammeRules
+
+
+def load_rules(path: Path) -> ProgrammeRules:
+    """The branch's programme rules: a JSON object of overrides; the defaults when the file does not exist."""
+    if not path.exists():
+        return DEFAULT_RULES
+    overrides = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(overrides, dict):
+        raise ValueError(f"{path}: expected a JSON object of rule overrides")
+    return ProgrammeRules.from_mapping(overrides)
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
@@ -37,20 +53,42 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
 
         channels["whatsapp"] = WhatsAppChannel(settings)
     services: dict[str, Any] = {"settings": settings,
-                                "rules": load_rules(settings.instance_path / "rules.json")}
+                                "rules": load_rules(settings.instance_path / "rules.json"),
+                                "templates": load_templates(settings.instance_path / "whatsapp_templates.json")}
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                    readers=make_reader_factory(engine),
-                   sender=Sender(sessions, channels, clock), handle=handlers.handle, services=services)
+                   sender=Sender(sessions, channels, clock, send_limiter(settings, channels)),
+                   handle=handlers.handle, services=services)
+
+
+def send_limiter(settings: Settings, channels: Mapping[str, OutboundChannel]) -> SendLimiter | None:
+    """Each channel's limit for one sender identity (the bot, the WhatsApp number), and Telegram's per chat."""
+    limits = settings.send_limits
+    senders = {"telegram": (settings.telegram_bot_token or "").split(":")[0],
+               "whatsapp": settings.twilio_whatsapp_from or ""}
+    limiter = SendLimiter({name: limits.get(name) for name in channels},
+                          per_chat={"telegram": limits.get("telegram_chat")}, senders=senders,
+                          storage_url=settings.rate_limit_storage_url)
+    return limiter if limiter.active else None
+
+
+def load_templates(path: Path) -> WhatsAppTemplates:
+    """The approved WhatsApp templates per reminder kind (ContentSid and variables); none when no file."""
+    if not path.exists():
+        return WhatsAppTemplates({})
+    return WhatsAppTemplates.from_mapping(json.loads(path.read_text(encoding="utf-8")))
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or build_runtime(settings)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config["SECRET_KEY"] = runtime.settings.secret_key
+    app.config["WEBCHAT"] = runtime.settings.webchat or "off"  # `make run` decides "demo" before this
     app.extensions["kaderbot"] = runtime
 
-    from web import cli, health, webchat, webhooks
+    from web import cli, edge, health, webchat, webhooks
 
+    edge.install(app, runtime.settings)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(webchat.blueprint)
@@ -59,23 +97,37 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 
 def main() -> None:
-    """`make run`: migrate, load the demo when empty, then serve with the scheduler and sender running."""
-    from werkzeug.serving import run_simple
+    """`make run`: migrate, load the demo when empty, connect Telegram, then serve (gunicorn) with the scheduler.
 
-    from reminders.scheduler import start_scheduler
-    from web.cli import prepare_database
+    The web chat is `demo` here when the database holds the demo branch and WEBCHAT is unset; everywhere
+    else (gunicorn on `app:create_app()`, the CLI) an unset WEBCHAT means off.
+    """
+    # Here, not at the top: only `make run` needs gunicorn, and web/ is imported after the app exists.
+    from web.cli import connect_telegram, demo_loaded, prepare_database
+    from web.serving import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app()
-    runtime: Runtime = app.extensions["kaderbot"]
+    for noisy in ("httpx", "httpcore"):  # a line per Bot API call, with its URL: only trouble is worth showing
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings.from_env()
+    runtime = build_runtime(settings)
     prepare_database(runtime, seed_when_empty=True)
-    scheduler = start_scheduler(runtime)
-    settings = runtime.settings
-    print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (web chat at /, health at /healthz)")
-    try:
-        run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
-    finally:
-        scheduler.shutdown(wait=False)
+    webchat = settings.webchat or ("demo" if demo_loaded(runtime) else "off")
+    connect_telegram(runtime)
+    close_runtime(runtime)  # gunicorn forks its workers next: no connection or thread may cross the fork
+    serving = replace(settings, webchat=webchat)
+    print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (health at /healthz; web chat at /: "
+          f"WEBCHAT={webchat})", flush=True)
+    serve(lambda: create_app(serving), settings.host, settings.port)
+
+
+def close_runtime(runtime: Runtime) -> None:
+    """Channels' threads and connections, then the database pool: nothing of them may cross a fork."""
+    for channel in runtime.sender.channels.values():
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()
+    runtime.engine.dispose()
 
 
 if __name__ == "__main__":

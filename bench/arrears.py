@@ -25,12 +25,12 @@ from sqlalchemy import Engine, func, insert, inspect, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
-from models.arrears import MemberDues, RateTable, arrears_for  # noqa: E402
 from models.base import Base  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from models.ledger import family_arrears, rate_table  # noqa: E402
 from models.people import Family, Member  # noqa: E402
 from models.schema import migrate  # noqa: E402
+from rules.arrears import MemberDues, RateTable, arrears_for  # noqa: E402
 
 ON = date(2025, 11, 15)  # a fixed day: figures must not depend on when the bench runs
 SEED = 20251115

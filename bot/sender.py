@@ -16,17 +16,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import outbox
 from bot.channels import OutboundChannel, SendFailure
 from bot.clock import Clock
+from bot.limiter import SendLimiter
 from models import Chat, OutboxMessage
+from models.chats import REMINDER_PRIORITY
 
 log = logging.getLogger(__name__)
 
 
 class Sender:
     def __init__(self, sessions: sessionmaker[Session], channels: Mapping[str, OutboundChannel],
-                 clock: Clock) -> None:
+                 clock: Clock, limiter: SendLimiter | None = None) -> None:
         self.sessions = sessions
         self.channels = channels
         self.clock = clock
+        self.limiter = limiter  # consulted before every provider call: waits until the call is allowed
 
     def send_now(self, ids: Iterable[int]) -> int:
         """The reply path: send these rows now, unless another sender already took them."""
@@ -67,6 +70,8 @@ class Sender:
     def _deliver(self, rows: list[OutboxMessage], windows: dict[int, datetime | None]) -> int:
         sent = 0
         for row in rows:
+            if self.limiter is not None:
+                self.limiter.acquire(row.channel, row.address, bulk=row.priority >= REMINDER_PRIORITY)
             now = self.clock.now()
             provider_id, failure = self._send_one(row, windows.get(row.chat_id or 0), now)
             with self.sessions.begin() as session:
@@ -79,6 +84,8 @@ class Sender:
                     continue
                 outbox.mark_failed(fresh, now, code=failure.code, error=failure.detail,
                                    retryable=failure.retryable, retry_after=failure.retry_after)
+                if fresh.status == "dead":
+                    outbox.note_undeliverable(session, fresh, now)
                 if failure.opted_out and fresh.chat_id:
                     chat = session.get(Chat, fresh.chat_id)
                     if chat is not None and chat.reminders_stopped_at is None:

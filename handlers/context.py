@@ -1,18 +1,40 @@
-"""What every journey needs to know besides the message: the branch's rules and the family's own date."""
+"""What every journey needs to know besides the message: the branch's rules, how far notices reach, who
+the cadre is, and the family's or the cadre's own date."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from bot.conversation import Turn
-from models import Family
-from models.arrears import DEFAULT_RULES, ProgrammeRules
-from models.regions import zone_for_region
+from bot.settings import Settings
+from handlers.recipients import Reach
+from models import Cadre, Family
+from rules.programme import DEFAULT_RULES, ProgrammeRules
+from rules.regions import zone_for_region
 
 
 def rules_of(turn: Turn) -> ProgrammeRules:
+    """The branch's programme rules (instance/rules.json), the defaults in bare handler tests."""
     rules = turn.services.get("rules")
     return rules if isinstance(rules, ProgrammeRules) else DEFAULT_RULES
+
+
+def reach_of(turn: Turn) -> Reach:
+    """How far notices go (WhatsApp by phone when configured, with its templates); nowhere extra in bare
+    handler tests."""
+    settings = turn.services.get("settings")
+    return Reach.of(settings if isinstance(settings, Settings) else None, turn.services.get("templates"))
+
+
+def cadre_of(turn: Turn) -> Cadre | None:
+    """The active cadre writing, recognised by the phone in the cadres file; None for everyone else."""
+    cadre = turn.session.get(Cadre, turn.chat.cadre_id) if turn.chat.cadre_id else None
+    return cadre if cadre is not None and cadre.active else None
+
+
+def in_cadre_menu(turn: Turn) -> bool:
+    """A cadre's chat shows the cadre menu unless the cadre switched to the member menu (MENU PESERTA)."""
+    return turn.chat.cadre_id is not None and turn.chat.menu != "member"
 
 
 def family_today(turn: Turn, family: Family) -> date:
@@ -21,4 +43,10 @@ def family_today(turn: Turn, family: Family) -> date:
 
 
 def local_date(moment: datetime, family: Family) -> date:
+    """The date `moment` falls on in the family's time zone."""
     return moment.astimezone(zone_for_region(family.region_code)).date()
+
+
+def cadre_now(moment: datetime, cadre: Cadre) -> datetime:
+    """The cadre's local time: a day's reports and the 07:00 list follow the cadre's own time zone."""
+    return moment.astimezone(zone_for_region(cadre.region_code))

@@ -10,16 +10,25 @@ from sqlalchemy import func, select
 from bot import outbox
 from bot.conversation import Turn
 from bot.keywords import normalise
-from bot.messages import Choice, Outgoing, Reply
+from bot.messages import Choice, Reply
 from handlers import identity
-from handlers.context import family_today, rules_of
-from handlers.texts import date_text, text
+from handlers.context import reach_of
+from handlers.recipients import notify_cadre
+from handlers.situation import DUES, NOTHING, Situation, pay_lines, payer_text, read_situation
+from handlers.steps import ask_again
+from handlers.texts import date_text, example_dates, month_text, text
 from handlers.values import parse_date
-from models import Assignment, Cadre, Chat, Family, Promise, Ticket
-from models.arrears import format_rupiah, mask_identifier, rehab_eligibility
-from models.ledger import family_arrears
-from models.regions import REGION_NAMES, region_name
-from models.rehab_plans import active_plan
+from models import Assignment, Cadre, Family, Promise, Ticket
+from rules.arrears import MemberArrears
+from rules.display import called_name, format_rupiah
+from rules.identifiers import mask_identifier
+from rules.months import add_months
+from rules.phones import local_number
+from rules.regions import REGION_NAMES, region_for_place, region_name
+
+# The flows' steps (handlers.STEPS): a promise's date, a complaint's text, the area of a visit request.
+PROMISE_DATE, COMPLAINT_TEXT, REGISTER_AREA = "promise.date", "complaint.text", "register.area"
+STATES = (PROMISE_DATE, COMPLAINT_TEXT, REGISTER_AREA)
 
 
 def _after_keyword(turn: Turn, words: int = 1) -> str:
@@ -35,50 +44,113 @@ def check_arrears(turn: Turn) -> Reply:
     family = identity.family_for(turn, then="CEK")
     if isinstance(family, Reply):
         return family
-    language, rules, today = turn.language, rules_of(turn), family_today(turn, family)
-    arrears = family_arrears(turn.session, family, today, rules)
+    situation = read_situation(turn, family)
     identity.audit(turn, "view_arrears", family)
+    language, arrears, today = turn.language, situation.arrears, situation.today
 
     lines = [text("cek.title", language, family=mask_identifier(family.number), date=date_text(today, language))]
-    for result in arrears.members:
-        first_name = result.member.name.split()[0]
-        card = mask_identifier(result.member.card_number)
-        if result.months:
-            lines.append(text("cek.member", language, name=first_name, card=card, months=result.months,
-                              amount=format_rupiah(result.amount)))
-        else:
-            lines.append(text("cek.member_paid", language, name=first_name, card=card))
+    lines += [_member_line(result, language) for result in arrears.members]
     if not arrears.in_arrears:
-        lines.append(text("cek.no_arrears", language, dues=format_rupiah(arrears.current_month_dues),
-                          due=date_text(arrears.current_month.replace(day=rules.due_day), language)))
-        return Reply().say("\n".join(lines))
+        lines.append(_nothing_late(situation, language))
+        if situation.progress is None:
+            return Reply().say("\n".join(lines))
+    elif arrears.capped:
+        lines.append(text("cek.total_capped", language, amount=format_rupiah(arrears.total),
+                          counted=arrears.counted_months, months=arrears.months_in_arrears))
+    elif not arrears.pays_own_dues:
+        lines.append(text("cek.total_old", language, amount=format_rupiah(arrears.total),
+                          months=arrears.counted_months))
+    else:
+        lines.append(text("cek.total", language, amount=format_rupiah(arrears.total),
+                          months=arrears.months_in_arrears))
+    if arrears.in_arrears:
+        lines += _card_status(situation, language)
+    elif situation.progress is not None:
+        lines += _plan_lines(situation, language)
+    if situation.progress is not None:
+        return Reply().say("\n".join(lines) + "\n\n" + text("cek.next_plan", language),
+                           (Choice("REHAB", text("menu.rehab", language)),
+                            Choice("BAYAR", text("menu.bayar", language))))
+    eligibility = situation.eligibility()
+    if eligibility.eligible:
+        next_step = "cek.next_rehab_old" if eligibility.moved else "cek.next_rehab"
+        choices: tuple[Choice, ...] = (Choice("REHAB", text("menu.rehab", language)),
+                                       Choice("BAYAR", text("menu.bayar", language)))
+    else:
+        next_step, choices = "cek.next_pay", (Choice("BAYAR", text("menu.bayar", language)),)
+    return Reply().say("\n".join(lines) + "\n\n" + text(next_step, language), choices)
 
-    lines.append(text("cek.total", language, amount=format_rupiah(arrears.total),
-                      months=arrears.months_in_arrears))
-    if arrears.months_in_arrears > arrears.counted_months:
-        lines.append(text("cek.capped", language, counted=arrears.counted_months))
-    if arrears.coverage_active:
-        lines.append(text("cek.active", language))
+
+def _member_line(result: MemberArrears, language: str) -> str:
+    """One member's months and amount, by the name they are called (no title), card masked."""
+    name, card = called_name(result.member.name), mask_identifier(result.member.card_number)
+    if not result.months:
+        return text("cek.member_paid", language, name=name, card=card)
+    if result.member.moved:
+        return text("cek.member_old", language, name=name, card=card, months=len(result.counted),
+                    amount=format_rupiah(result.amount))
+    if result.months > len(result.counted):
+        return text("cek.member_capped", language, name=name, card=card, months=result.months,
+                    counted=len(result.counted), amount=format_rupiah(result.amount))
+    return text("cek.member", language, name=name, card=card, months=result.months,
+                amount=format_rupiah(result.amount))
+
+
+def _nothing_late(situation: Situation, language: str) -> str:
+    """No arrears: the next dues and by when (this month's, or a later one's when this month is paid)."""
+    arrears = situation.arrears
+    if not arrears.pays_own_dues or arrears.next_month is None or arrears.next_due_on is None:
+        return text("cek.no_arrears_others_pay", language, payer=payer_text(situation, language),
+                    segment=situation.holder.segment)
+    due = date_text(arrears.next_due_on, language)
+    if situation.paid_this_month:
+        return text("cek.paid_ahead", language, paid=month_text(add_months(arrears.next_month, -1), language),
+                    month=month_text(arrears.next_month, language), dues=format_rupiah(arrears.next_dues), due=due)
+    return text("cek.no_arrears", language, dues=format_rupiah(arrears.next_dues), due=due)
+
+
+def _card_status(situation: Situation, language: str) -> list[str]:
+    """Active or not, and what to pay: the plan's next instalment (the card comes back with its last), or the
+    one payment that reactivates the card."""
+    arrears = situation.arrears
+    if not arrears.pays_own_dues:
+        lines = [text("cek.active_others_pay", language, segment=situation.holder.segment,
+                      payer=payer_text(situation, language))]
+    elif arrears.coverage_active:
+        lines = [text("cek.active", language)]
     else:
         assert arrears.suspended_since is not None
-        lines.append(text("cek.suspended", language, since=date_text(arrears.suspended_since, language)))
-        lines.append(text("cek.reactivate", language, amount=format_rupiah(arrears.reactivation_amount)))
+        lines = [text("cek.suspended", language, since=date_text(arrears.suspended_since, language))]
+    suspended = arrears.suspended_since is not None
+    month = month_text(arrears.current_month, language)
+    if situation.progress is not None:
+        lines += _plan_lines(situation, language)
+        if suspended:
+            lines.append(text("cek.plan_card", language))
+    elif suspended and arrears.extra_for_reactivation:
+        lines.append(text("cek.reactivate", language, amount=format_rupiah(arrears.reactivation_amount),
+                          month=month, dues=format_rupiah(arrears.extra_for_reactivation)))
+    elif suspended:
+        lines.append(text("cek.reactivate_included", language, month=month))
+    if suspended:
         lines.append(text("cek.penalty", language))
-    holder = family.account_holder
-    assert holder is not None  # a verified family has the member who verified it
-    in_plan = active_plan(turn.session, family) is not None
-    eligibility = rehab_eligibility(arrears, holder.segment, today, in_plan, rules)
-    next_step = "cek.next_rehab" if eligibility.eligible else "cek.next_pay"
-    return Reply().say("\n".join(lines) + "\n\n" + text(next_step, language),
-                       (Choice("REHAB", text("menu.rehab", language)), Choice("BAYAR", text("menu.bayar", language)))
-                       if eligibility.eligible else (Choice("BAYAR", text("menu.bayar", language)),))
+    return lines
+
+
+def _plan_lines(situation: Situation, language: str) -> list[str]:
+    """A family on a plan: its progress and the instalment to pay next (not the whole arrears)."""
+    progress = situation.progress
+    assert progress is not None
+    return [text("cek.plan", language, paid=progress.paid_count, count=len(progress.instalments),
+                 remaining=format_rupiah(max(progress.remaining - situation.toward_next, 0))),
+            *pay_lines(situation, language)]
 
 
 # --- BAYAR -----------------------------------------------------------------------------------------------
 
 
 def how_to_pay(turn: Turn) -> Reply:
-    """BAYAR: the family's virtual account by bank (once verified), the other channels, and autodebit."""
+    """BAYAR: the family's virtual account by bank (once verified), what to pay now, the other channels."""
     families = identity.linked_families(turn)
     language = turn.language
     if not families:
@@ -86,12 +158,11 @@ def how_to_pay(turn: Turn) -> Reply:
     family = identity.family_for(turn, then="BAYAR")
     if isinstance(family, Reply):
         return family
-    arrears = family_arrears(turn.session, family, family_today(turn, family), rules_of(turn))
+    situation = read_situation(turn, family)
     identity.audit(turn, "view_virtual_account", family)
-    accounts = arrears.virtual_accounts
-    amount = arrears.reactivation_amount or arrears.total or arrears.current_month_dues
+    accounts = situation.arrears.virtual_accounts
     lines = [text("bayar.va", language, bri=accounts.get("BRI", "-"), mandiri=accounts.get("Mandiri", "-")),
-             text("bayar.amount", language, amount=format_rupiah(amount)), text("bayar.channels", language)]
+             "\n".join(pay_lines(situation, language)), text("bayar.channels", language)]
     return Reply().say("\n\n".join(lines))
 
 
@@ -99,42 +170,78 @@ def how_to_pay(turn: Turn) -> Reply:
 
 
 def promise(turn: Turn) -> Reply:
-    """JANJI <date>: a promise to pay by a date; reminders pause until then."""
-    family = identity.family_for(turn, then=turn.text if turn.state is None else "JANJI")
-    if isinstance(family, Reply):
-        return family
-    typed = _after_keyword(turn)
-    if not typed:
-        return Reply(state="promise.date", data={"family_id": family.id}).say(text("janji.ask", turn.language))
-    return _record_promise(turn, family, typed)
+    """JANJI <date>: a promise to pay by a date; reminders pause until then. Not when nothing is owed."""
+    typed = turn.incoming.choice is None  # a menu button carries no date
+    return _promise(turn, then=turn.text if typed else "JANJI", date_typed=_after_keyword(turn) if typed else "")
 
 
 def step_promise_date(turn: Turn) -> Reply:
+    """The member was asked by when they will pay."""
     family = turn.session.get(Family, int(turn.data.get("family_id", 0)))
-    if family is None:
-        return promise(turn)
-    return _record_promise(turn, family, turn.text)
+    if family is None:  # the family's record went meanwhile: prove it again, then record the date
+        return _promise(turn, then="JANJI " + turn.text, date_typed=turn.text)
+    situation = read_situation(turn, family)
+    if _nothing_to_pay(situation):  # paid meanwhile
+        return _no_promise_needed(turn, situation)
+    return _record_promise(turn, situation, turn.text)
 
 
-def _record_promise(turn: Turn, family: Family, typed: str) -> Reply:
-    today, rules, language = family_today(turn, family), rules_of(turn), turn.language
+def reads_promise_date(turn: Turn) -> bool:
+    """A date in any common form (also "besok", "20/6") answers the promise step; "JANJI 20/6" is the
+    keyword again, which records it just as well."""
+    return parse_date(turn.text, turn.now.date(), future=True) is not None
+
+
+def _promise(turn: Turn, then: str, date_typed: str) -> Reply:
+    """Identity first (then `then` runs again by itself), then whether anything is owed, then the date: asked
+    for when none was typed."""
+    family = identity.family_for(turn, then=then)
+    if isinstance(family, Reply):
+        return family
+    situation = read_situation(turn, family)
+    if _nothing_to_pay(situation):
+        return _no_promise_needed(turn, situation)
+    if not date_typed:
+        return Reply(state=PROMISE_DATE, data={"family_id": family.id}).say(
+            text("janji.ask", turn.language, **_example_promise_date(situation, turn.language)))
+    return _record_promise(turn, situation, date_typed)
+
+
+def _nothing_to_pay(situation: Situation) -> bool:
+    """Nothing late, no instalment, and this month paid (or dues others pay): no promise to make."""
+    due = situation.to_pay()
+    return due.kind == NOTHING or (due.kind == DUES and situation.paid_this_month)
+
+
+def _no_promise_needed(turn: Turn, situation: Situation) -> Reply:
+    return Reply().say(text("janji.nothing", turn.language, next=" ".join(pay_lines(situation, turn.language))))
+
+
+def _example_promise_date(situation: Situation, language: str) -> dict[str, str]:
+    """Example dates a week from today, so the examples are never in the past."""
+    return example_dates(situation.today + timedelta(days=7), language)
+
+
+def _record_promise(turn: Turn, situation: Situation, typed: str) -> Reply:
+    family, today, rules, language = situation.family, situation.today, situation.rules, turn.language
     promised = parse_date(typed, today, future=True)
-    keep = Reply(state="promise.date", data={"family_id": family.id})
+    step = {"family_id": family.id}
     if promised is None:
-        return keep.say(text("janji.bad_date", language))
+        return ask_again(PROMISE_DATE, step, language,
+                         text("janji.bad_date", language, **_example_promise_date(situation, language)))
     latest = today + timedelta(days=rules.promise_max_days)
     if promised < today:
-        return keep.say(text("janji.past", language))
+        return ask_again(PROMISE_DATE, step, language, text("janji.past", language))
     if promised > latest:
-        return keep.say(text("janji.too_far", language, days=rules.promise_max_days,
-                             latest=date_text(latest, language)))
+        return ask_again(PROMISE_DATE, step, language, text("janji.too_far", language, days=rules.promise_max_days,
+                                                            latest=date_text(latest, language)))
     turn.session.add(Promise(family_id=family.id, promised_on=promised, made_at=turn.now, chat_id=turn.chat.id))
     identity.audit(turn, "promise", family, promised.isoformat())
     cadre = _cadre_of(turn, family)
     if cadre is not None:
         head = family.head
-        _tell_cadre(turn, cadre, text("janji.to_cadre", "id", family=mask_identifier(family.number),
-                                      name=head.name if head else "-", date=date_text(promised, "id")))
+        _tell_cadre(turn, cadre, "janji.to_cadre", family=mask_identifier(family.number),
+                    name=head.name if head else "-", date=date_text(promised, "id"))
     return Reply().say(text("janji.recorded", language, date=date_text(promised, language)))
 
 
@@ -146,11 +253,14 @@ def stop_reminders(turn: Turn) -> Reply:
     if turn.chat.reminders_stopped_at is not None:
         return Reply().say(text("stop.already", turn.language))
     turn.chat.reminders_stopped_at = turn.now
+    outbox.cancel_bulk(turn.session, turn.chat.id)  # reminders already queued for this chat do not go either
     return Reply().say(text("stop.done", turn.language))
 
 
 def resume_reminders(turn: Turn) -> Reply:
-    """MULAI: reminders on again."""
+    """MULAI: reminders on again (and says so only once: a second MULAI says they are on already)."""
+    if turn.chat.reminders_stopped_at is None:
+        return Reply().say(text("mulai.already", turn.language))
     turn.chat.reminders_stopped_at = None
     return Reply().say(text("mulai.done", turn.language))
 
@@ -167,7 +277,7 @@ def my_cadre(turn: Turn) -> Reply:
     if cadre is None:
         return Reply().say(text("kader.none", turn.language))
     return Reply().say(text("kader.mine", turn.language, name=cadre.name, code=cadre.code,
-                            phone=_local_phone(cadre.phone), area=region_name(cadre.region_code) or cadre.region_code))
+                            phone=local_number(cadre.phone), area=region_name(cadre.region_code) or cadre.region_code))
 
 
 def check_cadre(turn: Turn) -> Reply:
@@ -191,31 +301,26 @@ def _cadre_of(turn: Turn, family: Family) -> Cadre | None:
     ).scalar_one_or_none()
 
 
-def _local_phone(phone: str | None) -> str:
-    """+6281234567890 -> 081234567890, as Indonesians dial it."""
-    if not phone:
-        return "-"
-    return "0" + phone[3:] if phone.startswith("+62") else phone
-
-
 # --- KELUHAN, TIKET --------------------------------------------------------------------------------------
 
 
 def complaint(turn: Turn) -> Reply:
     """KELUHAN <text> (or the menu's "help from my cadre"): a ticket sent to the family's cadre."""
-    family = identity.family_for(turn, then=turn.text if turn.state is None and turn.words else "KELUHAN")
+    typed = turn.incoming.choice is None  # a menu button carries no text
+    family = identity.family_for(turn, then=turn.text if typed and turn.words else "KELUHAN")
     if isinstance(family, Reply):
         return family
-    message = _after_keyword(turn) if turn.incoming.choice is None else ""
+    message = _after_keyword(turn) if typed else ""
     if not message:
-        return Reply(state="complaint.text", data={"family_id": family.id}).say(text("keluhan.ask", turn.language))
+        return Reply(state=COMPLAINT_TEXT, data={"family_id": family.id}).say(text("keluhan.ask", turn.language))
     return _open_ticket(turn, family, message)
 
 
 def step_complaint_text(turn: Turn) -> Reply:
+    """The member was asked for the complaint: any text is it (handlers.steps.any_text)."""
     family = turn.session.get(Family, int(turn.data.get("family_id", 0)))
     if family is None or not turn.text:
-        return Reply(state="complaint.text", data=dict(turn.data)).say(text("keluhan.ask", turn.language))
+        return ask_again(COMPLAINT_TEXT, turn.data, turn.language, text("keluhan.ask", turn.language))
     return _open_ticket(turn, family, turn.text)
 
 
@@ -230,9 +335,8 @@ def _open_ticket(turn: Turn, family: Family, message: str) -> Reply:
     identity.audit(turn, "complaint", family, ticket.number)
     if cadre is not None:
         head = family.head
-        _tell_cadre(turn, cadre, text("keluhan.to_cadre", "id", number=ticket.number,
-                                      family=mask_identifier(family.number),
-                                      name=head.name if head else "-", text=message[:500]))
+        _tell_cadre(turn, cadre, "keluhan.to_cadre", number=ticket.number, family=mask_identifier(family.number),
+                    name=head.name if head else "-", text=message[:500])
     key = "keluhan.recorded" if cadre else "keluhan.recorded_no_cadre"
     return Reply().say(text(key, turn.language, number=ticket.number, cadre=cadre.name if cadre else ""))
 
@@ -251,12 +355,10 @@ def ticket_status(turn: Turn) -> Reply:
     return Reply().say("\n".join(lines))
 
 
-def _tell_cadre(turn: Turn, cadre: Cadre, message: str) -> None:
-    """Queue a message to every chat the cadre uses (the sender delivers it on its next tick)."""
-    chats = turn.session.execute(select(Chat).where(Chat.cadre_id == cadre.id)).scalars().all()
-    for chat in chats:
-        outbox.queue(turn.session, channel=chat.channel, address=chat.address, message=Outgoing(message),
-                     now=turn.now, chat_id=chat.id, kind="notice")
+def _tell_cadre(turn: Turn, cadre: Cadre, key: str, **values: object) -> None:
+    """Queue a notice to the cadre: every chat they use, and their phone on WhatsApp even if they never wrote
+    (handlers/recipients.py); the sender delivers it on its next tick."""
+    notify_cadre(turn.session, cadre, turn.now, reach_of(turn), key, values)
 
 
 # --- DAFTAR ----------------------------------------------------------------------------------------------
@@ -270,16 +372,14 @@ def how_to_register(turn: Turn) -> Reply:
 
 def request_visit(turn: Turn) -> Reply:
     """KUNJUNGAN (or the DAFTAR button): ask where the person lives."""
-    return Reply(state="register.area").say(text("daftar.ask_area", turn.language))
+    return Reply(state=REGISTER_AREA).say(text("daftar.ask_area", turn.language))
 
 
 def step_register_area(turn: Turn) -> Reply:
-    """Where the person lives: a kabupaten/kota name or its 4-digit code."""
-    typed = normalise(turn.text)
-    code = next((c for c, name in REGION_NAMES.items()
-                 if typed and (typed == c or typed in normalise(name))), None)
+    """Where the person lives: a kabupaten/kota name, a common name ("solo"), or its 4-digit code."""
+    code = _region_typed(turn.text)
     if code is None:
-        return Reply(state="register.area").say(text("daftar.unknown_area", turn.language))
+        return ask_again(REGISTER_AREA, {}, turn.language, text("daftar.unknown_area", turn.language))
     cadre = turn.session.execute(
         select(Cadre).where(Cadre.region_code == code, Cadre.active.is_(True)).order_by(Cadre.id)
     ).scalars().first()
@@ -290,7 +390,17 @@ def step_register_area(turn: Turn) -> Reply:
     turn.session.flush()
     ticket.number = f"D-{ticket.id:06d}"
     if cadre is not None:
-        _tell_cadre(turn, cadre, text("daftar.to_cadre", "id", number=ticket.number,
-                                      phone=_local_phone(turn.chat.phone), area=REGION_NAMES[code]))
+        _tell_cadre(turn, cadre, "daftar.to_cadre", number=ticket.number, phone=local_number(turn.chat.phone),
+                    area=REGION_NAMES[code])
     return Reply().say(text("daftar.recorded", turn.language, number=ticket.number, area=REGION_NAMES[code]))
 
+
+def reads_area(turn: Turn) -> bool:
+    """A kabupaten/kota we know answers the area step."""
+    return _region_typed(turn.text) is not None
+
+
+def _region_typed(typed: str) -> str | None:
+    """The region code of a place as typed: a kabupaten/kota name (or its start), a common name ("solo"),
+    a sentence naming one, or its 4-digit code (rules.regions.region_for_place)."""
+    return region_for_place(typed)

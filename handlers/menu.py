@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from bot.conversation import Turn
 from bot.messages import Choice, Reply
+from handlers.families import forget_chosen_family
 from handlers.texts import text
+from rules.display import called_name
+
+STATES: tuple[str, ...] = ()  # no steps: every answer here is one message
 
 MENU_ITEMS = ("CEK", "REHAB", "BAYAR", "JANJI", "KELUHAN", "DAFTAR", "STOP", "BANTUAN")
 
@@ -14,8 +18,11 @@ def menu_choices(language: str) -> tuple[Choice, ...]:
 
 
 def show_menu(turn: Turn) -> Reply:
-    """MENU, HALO, /start, BATAL: the main menu, leaving any flow in progress."""
-    name = f" {turn.chat.display_name.split()[0]}" if turn.chat.display_name else ""
+    """MENU, HALO, /start, BATAL: the main menu, leaving any flow in progress (and a shared phone's choice of
+    family: the next question about data asks again which family)."""
+    forget_chosen_family(turn)
+    called = called_name(turn.chat.display_name or "")
+    name = f" {called}" if called else ""
     return Reply().say(text("menu", turn.language, name=name), menu_choices(turn.language))
 
 

@@ -1,18 +1,22 @@
 """Every text a member or cadre reads, Indonesian first and English second, in one catalogue.
 
 Keep texts short (a small phone screen) and in the plain Indonesian a cadre would use. Placeholders are
-`str.format` fields. Sections follow the menu; add a feature's texts to its own section.
+`str.format` fields. Sections follow the menu; add a feature's texts to its own section. What cadres read
+about their reports, lists and progress lives in handlers/texts_cadre.py, read by `text()` as well.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from handlers.reminder_texts import REMINDER_TEXTS
+from handlers.texts_cadre import CADRE_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     # --- menu and help ---------------------------------------------------------------------------------
     "menu": (
-        "Halo{name}! Saya KaderBot JKN. Pilih salah satu (ketik angka atau katanya):",
-        "Hello{name}! I am KaderBot JKN. Choose one (type the number or the word):",
+        "Halo{name}! Saya KaderBot JKN. Pilih salah satu di bawah:",
+        "Hello{name}! I am KaderBot JKN. Choose one below:",
     ),
     "menu.cek": ("Cek tunggakan keluarga", "Check family arrears"),
     "menu.rehab": ("Cicilan REHAB", "REHAB instalments"),
@@ -40,6 +44,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "language.ask": ("Ketik BAHASA ID atau BAHASA EN.", "Type BAHASA ID or BAHASA EN."),
     "choice.yes": ("Ya, setuju", "Yes, I agree"),
     "choice.no": ("Tidak", "No"),
+    "step.leave": ("Ketik BATAL untuk keluar.", "Type BATAL to leave."),
     # --- identity and consent --------------------------------------------------------------------------
     "identity.ask_number": (
         "Untuk melindungi data Anda, ketik nomor kartu JKN (13 angka) atau NIK (16 angka) salah satu "
@@ -54,9 +59,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nomor yang Anda ketik {count} angka. Nomor kartu JKN 13 angka, NIK 16 angka.",
         "The number you typed has {count} digits. A JKN card number has 13 digits, a NIK 16.",
     ),
-    "identity.not_found": (
-        "Nomor {number} tidak kami temukan. Periksa lagi kartunya, atau ketik DAFTAR jika belum terdaftar.",
-        "We could not find {number}. Please check the card again, or type DAFTAR if you are not registered.",
+    "identity.ask_nik": (
+        "Demi keamanan, ketik juga NIK pemilik kartu itu (16 angka, ada di KTP atau Kartu Keluarga).",
+        "For your security, also type the card holder's NIK (16 digits, on the KTP or the family card).",
+    ),
+    "identity.ask_card": (
+        "Demi keamanan, ketik juga nomor kartu JKN pemilik NIK itu (13 angka, ada di kartu JKN atau aplikasi "
+        "Mobile JKN).",
+        "For your security, also type the JKN card number of that NIK's holder (13 digits, on the JKN card or "
+        "in the Mobile JKN app).",
+    ),
+    "identity.or_share_phone": (
+        "Atau, jika nomor HP Anda tercatat di data keluarga, tekan tombol di bawah untuk membagikannya.",
+        "Or, if your phone number is on your family's record, press the button below to share it.",
+    ),
+    "identity.phone_not_on_file": (
+        "Nomor HP itu tidak bisa dipakai untuk memeriksa data ini.",
+        "That phone number cannot be used to check this record.",
+    ),
+    "identity.too_many_lookups": (
+        "Demi keamanan, terlalu banyak nomor dicoba dari chat ini. Coba lagi dalam {minutes} menit. Butuh "
+        "bantuan? Hubungi Care Center 165.",
+        "For security, too many numbers were tried from this chat. Please try again in {minutes} minutes. Need "
+        "help? Call Care Center 165.",
     ),
     "identity.ask_birthdate": (
         "Terima kasih. Sekarang ketik tanggal lahir pemilik kartu itu, contoh: 17-08-1985.",
@@ -70,15 +95,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tanggal lahir tidak mungkin di masa depan. Coba lagi, contoh: 17-08-1985.",
         "A date of birth cannot be in the future. Please try again, for example 17-08-1985.",
     ),
-    "identity.wrong_date": (
-        "Tanggal lahir tidak cocok. Sisa percobaan: {left}.",
-        "The date of birth does not match. Tries left: {left}.",
+    "identity.no_match": (
+        "Data tidak cocok. Sisa percobaan: {left}. Ketik lagi tanggal lahirnya, atau nomor kartu/NIK untuk "
+        "mulai dari awal. Ketik BATAL untuk keluar.",
+        "The details do not match. Tries left: {left}. Type the date of birth again, or a card number/NIK to "
+        "start over. Type BATAL to leave.",
     ),
     "identity.locked": (
-        "Demi keamanan, kartu ini dikunci di chat selama {minutes} menit karena terlalu banyak tanggal lahir "
+        "Demi keamanan, pemeriksaan data dikunci di chat selama {minutes} menit karena terlalu banyak jawaban "
         "yang salah. Butuh bantuan? Hubungi Care Center 165.",
-        "For your security this card is locked in chat for {minutes} minutes after too many wrong dates of "
-        "birth. Need help? Call Care Center 165.",
+        "For security, checking these details in chat is locked for {minutes} minutes after too many wrong "
+        "answers. Need help? Call Care Center 165.",
     ),
     "identity.consent": (
         "Data iuran keluarga Anda termasuk data pribadi. Apakah Anda setuju KaderBot JKN memakai data ini "
@@ -95,35 +122,92 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "identity.verified": ("Terima kasih{name_sep}{name}, data Anda cocok.", "Thank you{name_sep}{name}, you are verified."),
     "identity.which_family": (
-        "Nomor ini terhubung ke beberapa keluarga. Yang mana?",
-        "This number is linked to several families. Which one?",
+        "Nomor ini terhubung ke beberapa keluarga. Yang mana? Ketik angkanya atau nama kepala keluarga.",
+        "This number is linked to several families. Which one? Type its number or the head of the family's "
+        "name.",
     ),
+    "identity.which_family_again": (
+        "Maaf, keluarga itu belum saya kenali.",
+        "Sorry, I do not recognise that family.",
+    ),
+    "identity.for_family": ("Untuk keluarga {name} (KK {family}):", "For the family of {name} (KK {family}):"),
     "identity.another_family": ("Keluarga lain", "Another family"),
     "identity.withdrawn": (
-        "Persetujuan Anda sudah ditarik dan chat ini tidak lagi terhubung ke data keluarga Anda.",
-        "Your consent is withdrawn and this chat is no longer linked to your family's data.",
+        "Persetujuan Anda sudah ditarik dan chat ini tidak lagi terhubung ke data keluarga Anda. Pesan-pesan "
+        "chat ini yang kami simpan sudah dihapus.",
+        "Your consent is withdrawn and this chat is no longer linked to your family's data. The messages of "
+        "this chat that we stored are erased.",
     ),
     # --- CEK ------------------------------------------------------------------------------------------
     "cek.title": ("Tunggakan keluarga KK {family}, per {date}:", "Arrears of family KK {family}, as of {date}:"),
     "cek.member": ("- {name} ({card}): {months} bulan, {amount}", "- {name} ({card}): {months} months, {amount}"),
     "cek.member_paid": ("- {name} ({card}): lunas", "- {name} ({card}): paid up"),
+    "cek.member_capped": (
+        "- {name} ({card}): {months} bulan, yang ditagih {counted} bulan: {amount}",
+        "- {name} ({card}): {months} months, {counted} of them billed: {amount}",
+    ),
+    "cek.member_old": (
+        "- {name} ({card}): tunggakan lama {months} bulan, {amount}",
+        "- {name} ({card}): {months} months of old arrears, {amount}",
+    ),
     "cek.no_arrears": (
         "Tidak ada tunggakan. Terima kasih! Iuran bulan ini {dues}, bayar paling lambat {due}.",
         "No arrears. Thank you! This month's dues are {dues}, to pay by {due}.",
     ),
+    "cek.paid_ahead": (
+        "Tidak ada tunggakan, dan iuran sudah lunas sampai {paid}. Terima kasih! Iuran berikutnya ({month}) "
+        "{dues}, bayar paling lambat {due}.",
+        "No arrears, and the dues are paid up to {paid}. Thank you! The next dues ({month}) are {dues}, to pay "
+        "by {due}.",
+    ),
+    "cek.no_arrears_others_pay": (
+        "Tidak ada tunggakan. Kartu AKTIF: iuran bulanan Anda dibayar {payer} (segmen {segment}).",
+        "No arrears. Card ACTIVE: your monthly dues are paid by {payer} ({segment} segment).",
+    ),
     "cek.total": ("Total tunggakan: {amount} ({months} bulan)", "Total arrears: {amount} ({months} months)"),
-    "cek.capped": (
-        "Tunggakan yang ditagih paling banyak {counted} bulan.",
-        "At most {counted} months of arrears are billed.",
+    "cek.total_capped": (
+        "Total tunggakan yang ditagih: {amount} ({counted} bulan terakhir dari {months} bulan; bulan yang lebih "
+        "lama tidak ditagih)",
+        "Total arrears billed: {amount} (the last {counted} of {months} months; older months are not billed)",
+    ),
+    "cek.total_old": (
+        "Total tunggakan lama, dari saat masih peserta mandiri: {amount} ({months} bulan)",
+        "Total old arrears, from when you paid your own dues: {amount} ({months} months)",
     ),
     "cek.active": (
         "Status kartu: masih AKTIF. Bayar sebelum akhir bulan agar tidak nonaktif.",
         "Card status: still ACTIVE. Pay before the end of the month to keep it active.",
     ),
+    "cek.active_others_pay": (
+        "Status kartu: AKTIF sebagai peserta {segment}; iuran bulanan dibayar {payer}. Tunggakan lama tidak "
+        "menonaktifkan kartu, tetapi tetap perlu dilunasi.",
+        "Card status: ACTIVE as a {segment} member; the monthly dues are paid by {payer}. Old arrears do not "
+        "suspend the card, but they still have to be paid.",
+    ),
     "cek.suspended": ("Status kartu: TIDAK AKTIF sejak {since}.", "Card status: NOT ACTIVE since {since}."),
     "cek.reactivate": (
-        "Agar aktif kembali: bayar {amount} (tunggakan + iuran bulan ini).",
-        "To reactivate: pay {amount} (arrears + this month's dues).",
+        "Agar aktif kembali: bayar {amount}, yaitu tunggakan di atas ditambah iuran {month} ({dues}).",
+        "To reactivate: pay {amount}, the arrears above plus the dues of {month} ({dues}).",
+    ),
+    "cek.reactivate_included": (
+        "Agar aktif kembali: lunasi total tunggakan di atas (iuran {month} sudah termasuk).",
+        "To reactivate: pay the total arrears above (the dues of {month} are included).",
+    ),
+    "cek.plan": (
+        "Anda ikut REHAB: {paid} dari {count} cicilan lunas, sisa {remaining}.",
+        "You are in REHAB: {paid} of {count} instalments paid, {remaining} to go.",
+    ),
+    "cek.plan_card": (
+        "Kartu aktif kembali setelah cicilan terakhir lunas.",
+        "The card is active again once the last instalment is paid.",
+    ),
+    "cek.next_plan": (
+        "Ketik REHAB untuk rincian cicilan, atau BAYAR untuk cara bayar.",
+        "Type REHAB for the instalments, or BAYAR for how to pay.",
+    ),
+    "cek.next_rehab_old": (
+        "Tunggakan lama bisa dicicil lewat REHAB 2.0. Ketik REHAB, atau BAYAR untuk cara bayar.",
+        "Old arrears can be paid in instalments with REHAB 2.0. Type REHAB, or BAYAR for how to pay.",
     ),
     "cek.penalty": (
         "Catatan: rawat inap dalam 45 hari setelah aktif kembali dikenai denda 5% biaya x bulan tunggakan "
@@ -147,7 +231,42 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nomor VA keluarga Anda:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}",
         "Your family's VA number:\nBRI/BNI/BTN/BCA: {bri}\nMandiri: {mandiri}",
     ),
-    "bayar.amount": ("Jumlah yang perlu dibayar: {amount}.", "Amount to pay: {amount}."),
+    # --- what to pay now (BAYAR, CEK, JANJI) ------------------------------------------------------------
+    "pay.overdue": (
+        "{count} cicilan REHAB lewat jatuh tempo: {amount}. Mohon segera dibayar.",
+        "{count} REHAB instalment(s) past due: {amount}. Please pay soon.",
+    ),
+    "pay.instalment": (
+        "Cicilan REHAB ke-{sequence} dari {count}: {amount}, paling lambat {due}.",
+        "REHAB instalment {sequence} of {count}: {amount}, by {due}.",
+    ),
+    "pay.toward": (
+        "Sudah masuk {received} untuk cicilan ini; tinggal {amount}.",
+        "{received} already received for it; {amount} to go.",
+    ),
+    "pay.reactivate": (
+        "Jumlah yang perlu dibayar agar kartu aktif kembali: {amount}.",
+        "Amount to pay to reactivate the card: {amount}.",
+    ),
+    "pay.arrears": (
+        "Jumlah yang perlu dibayar: {amount} (tunggakan {months} bulan), sebelum akhir bulan agar kartu tetap "
+        "aktif.",
+        "Amount to pay: {amount} ({months} months of arrears), before the end of the month to keep the card "
+        "active.",
+    ),
+    "pay.old_arrears": (
+        "Tunggakan lama yang perlu dibayar: {amount}. Bisa dicicil: ketik REHAB.",
+        "Old arrears to pay: {amount}. They can be paid in instalments: type REHAB.",
+    ),
+    "pay.dues": ("Iuran {month}: {amount}, bayar paling lambat {due}.", "Dues for {month}: {amount}, to pay by {due}."),
+    "pay.paid_up": ("Iuran sudah lunas sampai {month}.", "The dues are paid up to {month}."),
+    "pay.nothing": (
+        "Tidak ada yang perlu Anda bayar: iuran bulanan dibayar {payer}.",
+        "There is nothing for you to pay: the monthly dues are paid by {payer}.",
+    ),
+    "payer.employer": ("pemberi kerja", "your employer"),
+    "payer.government": ("pemerintah", "the government"),
+    "payer.other": ("pihak lain", "someone else"),
     "bayar.channels": (
         "Bayar lewat ATM / m-banking, Kantor Pos, Indomaret, Alfamart, agen PPOB, GoPay, OVO, DANA, atau "
         "aplikasi Mobile JKN. Lebih mudah: daftar autodebet rekening di bank Anda atau di Mobile JKN. "
@@ -157,12 +276,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- JANJI ----------------------------------------------------------------------------------------
     "janji.ask": (
-        "Kapan Anda bisa membayar? Ketik tanggalnya, contoh: 20-06-2025 atau 20 Juni.",
-        "When can you pay? Type the date, for example 20-06-2025 or 20 June.",
+        "Kapan Anda bisa membayar? Ketik tanggalnya, contoh: {numeric} atau {worded}.",
+        "When can you pay? Type the date, for example {numeric} or {worded}.",
     ),
     "janji.bad_date": (
-        "Maaf, tanggalnya belum terbaca. Contoh: 20-06-2025, 20/6 atau 20 Juni.",
-        "Sorry, I could not read that date. For example: 20-06-2025, 20/6 or 20 June.",
+        "Maaf, tanggalnya belum terbaca. Contoh: {numeric}, {short} atau {worded}.",
+        "Sorry, I could not read that date. For example: {numeric}, {short} or {worded}.",
+    ),
+    "janji.nothing": (
+        "Saat ini tidak ada yang perlu dibayar, jadi janji bayar tidak dicatat. {next}",
+        "There is nothing to pay right now, so no promise is recorded. {next}",
     ),
     "janji.past": ("Tanggal itu sudah lewat. Ketik tanggal hari ini atau nanti.",
                    "That date has passed. Type today's date or a later one."),
@@ -192,6 +315,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mulai.done": (
         "Pengingat iuran aktif lagi. Ketik STOP untuk berhenti.",
         "Dues reminders are on again. Type STOP to stop them.",
+    ),
+    "mulai.already": (
+        "Pengingat iuran sudah menyala. Ketik STOP untuk berhenti.",
+        "Dues reminders are already on. Type STOP to stop them.",
     ),
     # --- KADER ----------------------------------------------------------------------------------------
     "kader.mine": (
@@ -285,10 +412,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- REHAB --------------------------------------------------------------------------------------
     "rehab.segment": (
-        "REHAB hanya untuk peserta mandiri (PBPU) dan Bukan Pekerja (BP). Keluarga Anda terdaftar di segmen "
-        "{segment}. Dulu peserta mandiri dan masih punya tunggakan lama? Tanyakan REHAB 2.0 ke Care Center 165.",
-        "REHAB is only for self-paying members (PBPU) and non-workers (BP). Your family is registered as "
-        "{segment}. Were you a self-paying member with old arrears? Ask Care Center 165 about REHAB 2.0.",
+        "REHAB lewat chat di cabang ini hanya untuk peserta segmen {segments}. Keluarga Anda terdaftar di segmen "
+        "{segment}. Untuk bantuan, hubungi Care Center 165.",
+        "REHAB by chat in this branch is only for members of the {segments} segment(s). Your family is "
+        "registered as {segment}. For help, call Care Center 165.",
     ),
     "rehab.no_arrears": (
         "Keluarga Anda tidak punya tunggakan, jadi tidak perlu REHAB. Terima kasih!",
@@ -301,11 +428,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "paying it directly is easier. Type BAYAR for how to pay.",
     ),
     "rehab.too_many": (
-        "Tunggakan keluarga Anda {months} bulan, lebih dari {most} bulan, jadi tidak bisa REHAB lewat chat. "
-        "Yang ditagih untuk aktif kembali hanya {counted} bulan: {amount}. Ketik BAYAR, atau hubungi Care "
-        "Center 165 untuk bantuan.",
-        "Your family is {months} months behind, more than {most}, so REHAB is not possible by chat. "
-        "Reactivation bills only {counted} months: {amount}. Type BAYAR, or call Care Center 165 for help.",
+        "Tunggakan keluarga Anda yang ditagih {counted} bulan, lebih dari {most} bulan, jadi tidak bisa REHAB "
+        "lewat chat. Untuk aktif kembali: {amount}. Ketik BAYAR, atau hubungi Care Center 165 untuk bantuan.",
+        "Your family is billed {counted} months, more than {most}, so REHAB is not possible by chat. "
+        "To reactivate: {amount}. Type BAYAR, or call Care Center 165 for help.",
     ),
     "rehab.closed": (
         "Pendaftaran REHAB bulan ini sudah tutup (sampai tanggal {last_day}). Silakan daftar lagi mulai "
@@ -322,6 +448,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "cicilan sudah termasuk iuran bulan berjalan {dues}.\nMau dicicil berapa kali? Pilih {low} sampai {high}:",
         "Your family can join REHAB (arrears in instalments).\nArrears: {amount} ({months} months).\nEach "
         "instalment includes the month's dues of {dues}.\nHow many instalments? Choose {low} to {high}:",
+    ),
+    "rehab.options_capped": (
+        "Tunggakan Anda {months} bulan, tetapi yang ditagih hanya {counted} bulan terakhir: itulah yang dicicil.",
+        "You are {months} months behind, but only the last {counted} months are billed: those are what you pay "
+        "in instalments.",
+    ),
+    "rehab.options_moved": (
+        "Anda dulu peserta mandiri dan masih punya tunggakan lama: {amount} ({months} bulan). Lewat REHAB 2.0 "
+        "tunggakan ini bisa dicicil, paling sedikit {least} per bulan. Iuran bulanan Anda sekarang dibayar "
+        "{payer}, jadi cicilan hanya untuk tunggakan lama.\nMau dicicil berapa kali? Pilih {low} sampai {high}:",
+        "You were a self-paying member and still have old arrears: {amount} ({months} months). With REHAB 2.0 "
+        "you can pay them in instalments of at least {least} a month. Your monthly dues are now paid by "
+        "{payer}, so the instalments are for the old arrears only.\nHow many instalments? Choose {low} to "
+        "{high}:",
+    ),
+    "rehab.type_more": (
+        "Lebih dari {shown} kali? Ketik angkanya, sampai {high}.",
+        "More than {shown}? Type the number, up to {high}.",
     ),
     "rehab.option_full": ("Bayar lunas sekaligus", "Pay it all at once"),
     "rehab.option": ("{count} kali, {amount}/bulan", "{count} instalments, {amount}/month"),
@@ -341,7 +485,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "\nIt covers the whole family (one KK). The card is active again once the last instalment is paid."
         "\nType YA to enrol, or TIDAK.",
     ),
+    "rehab.schedule_moved": (
+        "Rencana REHAB 2.0, {count} kali cicilan:\n{lines}\nTotal {total} (tunggakan lama saja; iuran bulanan "
+        "dibayar {payer}).\nBerlaku untuk seluruh keluarga (satu KK).\nKetik YA untuk mendaftar, atau TIDAK.",
+        "REHAB 2.0 plan, {count} instalments:\n{lines}\nTotal {total} (old arrears only; the monthly dues are "
+        "paid by {payer}).\nIt covers the whole family (one KK).\nType YA to enrol, or TIDAK.",
+    ),
     "rehab.schedule_line": ("- {due}: {amount}", "- {due}: {amount}"),
+    "rehab.schedule_span": (
+        "- {first} sampai {last} ({times} kali): {amount} per bulan",
+        "- {first} to {last} ({times} times): {amount} a month",
+    ),
     "rehab.changed": (
         "Angkanya berubah sejak tadi (ada pembayaran baru atau tanggal berganti). Ini rencana terbaru:",
         "The figures changed since (a new payment or a new day). Here is the current plan:",
@@ -371,6 +525,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rehab.next": (
         "Cicilan berikutnya {amount}, paling lambat {due}, ke VA {bri} (Mandiri {mandiri}).",
         "Next instalment {amount}, by {due}, to VA {bri} (Mandiri {mandiri}).",
+    ),
+    "rehab.toward": (
+        "Sudah masuk {received} untuk cicilan berikutnya; tinggal {amount}.",
+        "{received} already received for the next instalment; {amount} to go.",
     ),
     "rehab.overdue": (
         "{count} cicilan lewat jatuh tempo, total {amount}. Mohon segera bayar ke VA {bri} (Mandiri {mandiri}). "
@@ -404,6 +562,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "REHAB {ticket}: family KK {family} ({name}) has not paid instalment {sequence} of {amount} (due "
         "{due}). Please visit them. Reply: JAWAB {ticket} <message>, or TUTUP {ticket}.",
     ),
+    # --- the web chat simulator (answers to the page, not chat messages) ---------------------------------------
+    "webchat.demo_only": (
+        "Ini simulator demo: hanya nomor HP peserta atau kader demo yang bisa dipakai. Pilih dari daftar, "
+        "atau chat tanpa nomor HP.",
+        "This is a demo simulator: only the demo members' and cadres' phone numbers can be used. Pick one "
+        "from the list, or chat without a phone number.",
+    ),
     # --- things the bot cannot read ------------------------------------------------------------------------
     "unknown": (
         "Maaf, saya belum mengerti \"{text}\". Ketik MENU untuk pilihan, atau BANTUAN.",
@@ -434,6 +599,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+TEXTS.update(REMINDER_TEXTS)  # reminders and broadcasts keep their own catalogue (this one is full)
+TEXTS.update(CADRE_TEXTS)  # so do the cadres' reports, lists and progress
+
 LANGUAGES = ("id", "en")
 
 MONTH_NAMES = {
@@ -450,8 +618,36 @@ def date_text(day: date, language: str = "id") -> str:
     return f"{day.day} {names[day.month - 1]} {day.year}"
 
 
+def month_text(month: date, language: str = "id") -> str:
+    """Juni 2025 / June 2025."""
+    names = MONTH_NAMES["en" if language == "en" else "id"]
+    return f"{names[month.month - 1]} {month.year}"
+
+
+def example_dates(day: date, language: str = "id") -> dict[str, str]:
+    """The ways a date can be typed, for a text's example: numeric 09-06-2025, short 9/6, worded 9 Juni."""
+    names = MONTH_NAMES["en" if language == "en" else "id"]
+    return {"numeric": f"{day:%d-%m-%Y}", "short": f"{day.day}/{day.month}",
+            "worded": f"{day.day} {names[day.month - 1]}"}
+
+
 def text(key: str, language: str = "id", **values: object) -> str:
-    """The text for `key` in `language` (Indonesian when unknown), with its placeholders filled."""
+    """The text for `key` in `language` (Indonesian when unknown), with its placeholders filled.
+
+    An empty placeholder at the end of a line (a ticket closed without a note) leaves no trailing space."""
     indonesian, english = TEXTS[key]
     template = english if language == "en" else indonesian
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    return "\n".join(line.rstrip() for line in template.format(**values).split("\n"))
+
+
+WEEKDAY_NAMES = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def day_text(day: date, language: str = "id") -> str:
+    """Senin, 2 Juni 2025 / Monday, 2 June 2025."""
+    return f"{WEEKDAY_NAMES['en' if language == 'en' else 'id'][day.weekday()]}, {date_text(day, language)}"

@@ -1,4 +1,4 @@
-"""Read the values people type on a phone: dates in any common form, rupiah amounts, card numbers."""
+"""Read the values people type on a phone: yes or no, dates in any common form, rupiah amounts, card numbers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,24 @@ import re
 from datetime import date, timedelta
 
 from bot.keywords import normalise
+
+# One yes/no vocabulary for every question that wants one (consent, REHAB's confirmation): the words people
+# type on a phone, Indonesian first, slang and English too.
+YES = frozenset({"YA", "Y", "IYA", "YES", "SETUJU", "OK", "OKE"})
+NO = frozenset({"TIDAK", "T", "TDK", "GAK", "GA", "NGGAK", "ENGGAK", "NO", "TOLAK"})
+
+
+def yes_or_no(typed: str) -> bool | None:
+    """YA, Iya setuju, OK -> True; TIDAK, tidak setuju, gak jadi, tolak -> False; anything else -> None."""
+    words = normalise(typed).split()
+    if not words:
+        return None
+    if words[0] in NO:  # "tidak setuju", "tidak jadi", "gak mau": a no whatever follows
+        return False
+    if all(word in YES for word in words):
+        return True
+    return None
+
 
 MONTHS = {
     # Indonesian and English, full and short, as people type them

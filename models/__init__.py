@@ -1,7 +1,13 @@
-"""The records of the service (SQLAlchemy 2 ORM) and the pure JKN rules that read them."""
+"""The records of the service (SQLAlchemy 2 ORM) and the few functions that read and write them.
+
+Tables live in base/people/chats/fieldwork/identity; db and schema open and migrate the database; ledger and
+rehab_plans apply the pure rules of rules/ to the records; identity counts identity attempts and look-ups
+(the family lock, the rate limit) and personal_data masks, erases and purges what chats leave behind. This
+package never sends a message and imports nothing from bot/, handlers/, reminders/ or web/.
+"""
 
 from models.base import Base
-from models.conversation import Chat, ChatFamily, InboundMessage, OutboxMessage, VerificationAttempt
+from models.chats import Chat, ChatFamily, InboundMessage, OutboxMessage
 from models.fieldwork import (
     AdminUser,
     AuditEntry,
@@ -12,10 +18,13 @@ from models.fieldwork import (
     Ticket,
     Visit,
 )
+from models.identity import IdentityLookup, VerificationAttempt
 from models.people import Assignment, Cadre, DuesRate, Family, Member, Payment
+from models.reminders import Broadcast, DeliveryFailure, Reminder
 
 __all__ = [
-    "AdminUser", "Assignment", "AuditEntry", "Base", "Cadre", "Chat", "ChatFamily", "Consent", "DuesRate",
-    "Family", "InboundMessage", "Member", "OutboxMessage", "Payment", "Promise", "RehabInstalment",
-    "RehabPlan", "Ticket", "VerificationAttempt", "Visit",
+    "AdminUser", "Assignment", "AuditEntry", "Base", "Broadcast", "Cadre", "Chat", "ChatFamily", "Consent",
+    "DeliveryFailure", "DuesRate", "Family", "IdentityLookup", "InboundMessage", "Member", "OutboxMessage",
+    "Payment", "Promise", "RehabInstalment", "RehabPlan", "Reminder", "Ticket", "VerificationAttempt",
+    "Visit",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -45,7 +45,7 @@ class RehabPlan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active / completed / cancelled
-    months_in_arrears: Mapped[int]
+    months_in_arrears: Mapped[int]  # the billed months the plan pays (24 for a family 50 months behind)
     arrears_amount: Mapped[int]
     instalment_count: Mapped[int]
     enrolled_at: Mapped[datetime]
@@ -75,21 +75,46 @@ class RehabInstalment(Base):
 
 
 class Visit(Base):
-    """A cadre's report of a household visit (kunjungan). The source key makes a resent report a no-op."""
+    """A cadre's report of a household visit (kunjungan), numbered L-000123 for the cadre and the member.
+
+    The source key (the report's content and day, or a client report id) makes a resent report a no-op.
+    A cancelled report (BATAL) keeps its row with `cancelled_at`; an edited one (UBAH) is cancelled and
+    replaced by a new row pointing back at it, so the history keeps both. A BAYAR report is "reported"
+    until a payments import shows the family's payment ("confirmed", with that payment).
+    """
 
     __tablename__ = "visits"
-    __table_args__ = (UniqueConstraint("cadre_id", "source_key"),)
+    __table_args__ = (UniqueConstraint("cadre_id", "source_key"),
+                      Index("ix_visits_cadre_reported", "cadre_id", "reported_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadres.id", ondelete="CASCADE"), index=True)
-    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    # None only for a DAFTAR report of a household not (or not yet) on the cadre's list: see `household`.
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    household: Mapped[str | None] = mapped_column(String(16))  # the card or KK number the cadre typed
     result: Mapped[str] = mapped_column(String(12))  # BAYAR / JANJI / REHAB / TOLAK / TIDAKADA / ...
     amount: Mapped[int | None]
     promised_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
     source_key: Mapped[str] = mapped_column(String(80))  # channel message id or client report id
     reported_at: Mapped[datetime]
+    visited_at: Mapped[datetime | None]  # when the visit happened (`jam 10.30`, `kemarin`); else reported_at
     cancelled_at: Mapped[datetime | None]
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
+    via: Mapped[str] = mapped_column(String(8), default="line")  # line / guided
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    status: Mapped[str | None] = mapped_column(String(12))  # BAYAR only: reported / confirmed
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"))
+    flagged_at: Mapped[datetime | None]  # told to the supervisor as still unconfirmed
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    promise_id: Mapped[int | None] = mapped_column(ForeignKey("promises.id", ondelete="SET NULL"))
+    followed_up_at: Mapped[datetime | None]  # REHAB: the family's next message started the REHAB journey
+
+    @property
+    def number(self) -> str:
+        """What the cadre and the member quote: L-000123."""
+        return f"L-{self.id:06d}"
 
 
 class Ticket(Base):

@@ -1,7 +1,7 @@
 """The arrears engine on the database: read rates and members into plain data, write a payment back.
 
 A thin adapter: it receives the caller's Session (whose lifetime belongs to the edge) and never opens,
-commits or rolls one back; the rules themselves live in models.arrears.
+commits or rolls one back; the rules themselves live in rules/ (pure).
 """
 
 from __future__ import annotations
@@ -11,18 +11,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.arrears import (
-    DEFAULT_RULES,
-    FamilyArrears,
-    MemberDues,
-    PaymentApplication,
-    ProgrammeRules,
-    RateTable,
-    apply_payment,
-    arrears_for,
-)
 from models.people import DuesRate, Family
-from models.rehab_plans import apply_payment_to_plan
+from rules.arrears import FamilyArrears, MemberDues, PaymentApplication, RateTable, apply_payment, arrears_for
+from rules.programme import DEFAULT_RULES, ProgrammeRules
+from rules.segments import billed_until
 
 
 def rate_table(session: Session) -> RateTable:
@@ -32,6 +24,7 @@ def rate_table(session: Session) -> RateTable:
 
 
 def family_dues(family: Family) -> list[MemberDues]:
+    """The family's members as the arrears engine reads them (a moved member billed only their old months)."""
     return [
         MemberDues(
             member_id=member.id,
@@ -41,6 +34,7 @@ def family_dues(family: Family) -> list[MemberDues]:
             segment=member.segment,
             relation=member.relation,
             paid_through=member.paid_through,
+            billed_until=billed_until(member.segment, member.own_dues_until, member.paid_through),
         )
         for member in family.members
     ]
@@ -77,5 +71,4 @@ def apply_payment_to_family(
     for member in family.members:
         member.paid_through = application.paid_through[member.id]
     family.credit = application.credit
-    apply_payment_to_plan(session, family, amount, on)  # a REHAB plan follows the same money
     return application

@@ -56,12 +56,15 @@ class Member(Base):
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     region_code: Mapped[str] = mapped_column(String(4))
     paid_through: Mapped[date]  # first day of the last month whose dues are paid
+    # For a member of a segment whose dues others pay (PPU, PBI): the last month of their own dues, before
+    # they moved; NULL while self-paying. Their old arrears end there (rules/segments.py says how it is set).
+    own_dues_until: Mapped[date | None]
 
     family: Mapped[Family] = relationship(back_populates="members")
 
 
 class DuesRate(Base):
-    """The member's monthly share for a class, in force from a month on (history in domain.md)."""
+    """The member's monthly share for a class, in force from a month on (history in docs/jkn-rules.md)."""
 
     __tablename__ = "dues_rates"
     __table_args__ = (UniqueConstraint("class_", "effective_from"),)
@@ -101,6 +104,7 @@ class Cadre(Base):
     region_code: Mapped[str] = mapped_column(String(4))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("cadres.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(default=True)
+    daily_tasks: Mapped[bool] = mapped_column(default=True)  # TUGAS pushed every working morning (TUGAS OFF)
 
     supervisor: Mapped[Cadre | None] = relationship(remote_side="Cadre.id")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="cadre")

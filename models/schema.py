@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from bot.settings import ROOT
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"  # beside models/ in the repository
 
 
 def alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 

@@ -71,7 +71,8 @@ def now() -> datetime:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, now: datetime) -> Settings:
     return Settings(instance_path=tmp_path, database_url=database_url, secret_key="test-secret",
-                    frozen_now=now, public_base_url="http://127.0.0.1:8000")
+                    frozen_now=now, public_base_url="http://127.0.0.1:8000",
+                    webchat="on")  # the web chat's own tests try `demo` and `off` (test_webchat_modes.py)
 
 
 @pytest.fixture

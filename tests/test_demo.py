@@ -10,11 +10,11 @@ import phonenumbers
 import pytest
 from sqlalchemy import func, select
 
+from ingest.demo import demo_personas, seed_demo
 from models import Cadre, Family, Member, Payment
 from models.db import make_engine, make_session_factory
-from models.demo import demo_personas, seed_demo
 from models.ledger import family_arrears
-from models.regions import zone_for_region, zone_label
+from rules.regions import zone_for_region, zone_label
 
 TODAY = date(2025, 6, 2)
 
@@ -149,3 +149,22 @@ def test_seed_demo_command(app):
     assert result.output.startswith("Loaded the demo branch: ")
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert "already loaded" in again.output
+
+
+def test_a_reminder_pass_can_be_watched_arriving_in_the_web_chat(client, app, db, demo):
+    """The demo of issue 11: chat as Budi in the web chat, run `flask remind --at ...`, see the reminder."""
+    budi = next(p for p in demo_personas(db) if p.name == "Budi Santoso")
+
+    def say(text: str) -> dict:  # type: ignore[type-arg]
+        return client.post("/chat/messages", json={"text": text, "phone": budi.phone, "slot": "budi"}).get_json()
+
+    say("CEK")
+    say(budi.card_number or "")
+    say(f"{budi.birth_date:%d-%m-%Y}")
+    last = say("YA")["after"]
+    result = app.test_cli_runner().invoke(args=["remind", "--at", "2025-06-20T02:00:00+00:00"])
+    assert "dues_arrears" in result.output and "web 1" in result.output, result.output
+    arrived = client.get(f"/chat/messages?slot=budi&after={last}").get_json()["messages"]
+    [reminder] = [message for message in arrived if message["kind"] == "reminder"]
+    assert "tidak aktif: tunggakan 11 bulan" in reminder["text"]
+    assert "Rp1.155.000" in reminder["text"] and "Ketik REHAB" in reminder["text"]

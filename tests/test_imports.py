@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from ingest import import_file
 from models import Assignment, Cadre, Family, Member, Payment
-from models.imports import import_file
 
 MEMBER_HEADER = "card_number,nik,name,birth_date,family_number,relationship,segment,class,phone,region_code,paid_through"
 TODAY = date(2025, 6, 2)  # conftest's DEFAULT_NOW
@@ -429,3 +429,4 @@ def test_the_import_command_takes_every_kind(app, tmp_path, kind):
               "assignments": "cadre_code,family_number"}[kind]
     result = app.test_cli_runner().invoke(args=["import", kind, str(write(tmp_path, header + "\n"))])
     assert result.output.strip() == f"{kind}: 0 inserted, 0 updated, 0 unchanged, 0 rejected"
+

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.regions import region_name, zone_for_region, zone_label
+from rules.regions import region_name, zone_for_region, zone_label
 
 
 @pytest.mark.parametrize(("region_code", "zone", "label", "utc_offset_hours"), [

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import OutboxMessage, Ticket
-from tests.journeys import arrange_branch, verify
+from tests.journeys import BUDI_PHONE, arrange_branch, verify
 from tests.transcript import Person
 
 
 def enrolled_in_five_instalments(runtime, db) -> Person:  # type: ignore[no-untyped-def]
     arrange_branch(db)
-    member = Person(runtime)
+    member = Person(runtime, phone=BUDI_PHONE)
     verify(member)
     member.send("REHAB")
     member.send("5")

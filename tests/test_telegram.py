@@ -255,9 +255,14 @@ def test_the_secret_header_must_match(client, runtime, telegram_api, secret, sta
         assert telegram_api.calls == []
 
 
-def test_without_a_secret_configured_any_update_is_taken(runtime, telegram_api):
+@pytest.mark.parametrize("sent", [None, "", "anything"], ids=["no header", "empty header", "some header"])
+def test_without_a_secret_configured_nothing_is_taken(runtime, telegram_api, sent):
+    """Fail closed: a forged update would otherwise speak as any chat (a cadre, a member withdrawing consent)."""
     app = create_app(runtime=replace_settings(runtime, telegram_webhook_secret=None))
-    assert post(app.test_client(), HELLO, secret=None).status_code == 200
+    assert post(app.test_client(), HELLO, secret=sent).status_code == 403
+    assert stored(runtime, InboundMessage) == []
+    assert stored(runtime, Chat) == []
+    assert telegram_api.calls == []
 
 
 def test_without_telegram_configured_the_webhook_is_not_there(settings):
@@ -344,19 +349,20 @@ def test_flood_control_retries_when_telegram_says(client, runtime, telegram_api,
     assert telegram_api.texts() == [text("menu", name=" Siti")] * 2  # the refused try, then the one that went
 
 
-@pytest.mark.parametrize(("status", "description", "row_status"), [
-    (400, "Bad Request: chat not found", "dead"),
-    (502, "Bad Gateway", "failed"),
-    (401, "Unauthorized", "dead"),
-], ids=["bad request", "bad gateway", "token revoked"])
+@pytest.mark.parametrize(("status", "description", "row_status", "stopped"), [
+    (400, "Bad Request: chat not found", "dead", True),  # no such chat: its reminders end (issue 11)
+    (400, "Bad Request: message text is empty", "dead", False),
+    (502, "Bad Gateway", "failed", False),
+    (401, "Unauthorized", "dead", False),
+], ids=["chat not found", "bad request", "bad gateway", "token revoked"])
 def test_other_refusals_are_retried_only_when_they_can_succeed(client, runtime, telegram_api, status, description,
-                                                               row_status):
+                                                               row_status, stopped):
     telegram_api.fail_next("sendMessage", status, description)
     post(client, MENU)
     [row] = stored(runtime, OutboxMessage)
     assert row.status == row_status
     [chat] = stored(runtime, Chat)
-    assert chat.reminders_stopped_at is None
+    assert (chat.reminders_stopped_at is not None) == stopped
 
 
 def test_an_unreachable_api_leaves_the_row_for_a_later_try(settings, now):

@@ -9,7 +9,7 @@ from bot import outbox
 from bot.messages import Outgoing
 from models import Chat
 
-CHAT = "/chat/w-test/messages"
+CHAT = "/chat/messages"  # the chat itself is named by the session cookie, never by the URL
 
 
 def say(client, text=None, after=0, **extra):  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_polling_returns_only_messages_after_the_last_one_seen(client):
 
 
 def test_a_chat_nobody_wrote_to_has_no_messages(client):
-    assert client.get("/chat/w-nobody/messages").get_json() == {"messages": [], "after": 0}
+    assert client.get(f"{CHAT}?slot=nobody").get_json() == {"messages": [], "after": 0}
 
 
 def test_the_same_message_id_sent_twice_is_answered_once(client):
@@ -58,16 +58,19 @@ def test_the_same_message_id_sent_twice_is_answered_once(client):
     assert again["messages"] == once["messages"]  # the page retried: it gets the answer it missed, not a new one
 
 
-def test_other_chats_messages_are_not_shown(client):
+def test_other_chats_messages_are_not_shown(app, client):
     say(client, "MENU")
-    assert client.get("/chat/w-other/messages").get_json()["messages"] == []
+    assert client.get(f"{CHAT}?slot=other").get_json()["messages"] == []
+    stranger = app.test_client()  # another browser asking for the same slot gets its own (empty) chat
+    assert stranger.get(CHAT).get_json()["messages"] == []
+    assert stranger.get(f"{CHAT}?slot=default").get_json()["messages"] == []
 
 
 def test_a_reminder_queued_before_a_reply_is_not_skipped(runtime, client, db):
     """The page asks for ids after the last it saw; a reminder still queued must not be jumped over."""
     menu = say(client, "MENU")
-    chat = db.execute(select(Chat).where(Chat.address == "w-test")).scalar_one()
-    reminder = outbox.queue(db, channel="web", address="w-test", chat_id=chat.id, kind="reminder",
+    chat = db.execute(select(Chat).where(Chat.channel == "web")).scalar_one()
+    reminder = outbox.queue(db, channel="web", address=chat.address, chat_id=chat.id, kind="reminder",
                             message=Outgoing("Pengingat: iuran bulan Juni"), now=runtime.clock.now())
     db.commit()
 
@@ -82,7 +85,7 @@ def test_a_reminder_queued_before_a_reply_is_not_skipped(runtime, client, db):
 
 def test_a_typed_local_phone_number_is_stored_as_e164(client, db):
     say(client, "MENU", phone="0812-3456-7890")
-    chat = db.execute(select(Chat).where(Chat.address == "w-test")).scalar_one()
+    chat = db.execute(select(Chat).where(Chat.channel == "web")).scalar_one()
     assert chat.phone == "+6281234567890"
 
 
@@ -104,7 +107,7 @@ def test_a_malformed_poll_is_refused_with_400(client):
 
 
 def test_personas_lists_the_demo_members_and_cadres(runtime, client, db):
-    demo = pytest.importorskip("models.demo", reason="the demo data set (models/demo.py) is not there yet")
+    demo = pytest.importorskip("ingest.demo", reason="the demo data set (ingest/demo.py) is not there yet")
     demo.seed_demo(db, runtime.clock.now().date())
     db.commit()
     personas = client.get("/chat/personas").get_json()["personas"]
@@ -115,8 +118,8 @@ def test_personas_lists_the_demo_members_and_cadres(runtime, client, db):
 
 
 def test_personas_is_an_empty_list_without_demo_data(client):
-    pytest.importorskip("models.demo", reason="the demo data set (models/demo.py) is not there yet")
-    assert client.get("/chat/personas").get_json() == {"personas": []}
+    pytest.importorskip("ingest.demo", reason="the demo data set (ingest/demo.py) is not there yet")
+    assert client.get("/chat/personas").get_json()["personas"] == []
 
 
 def test_the_page_loads_its_script_and_styles(client):

@@ -413,7 +413,7 @@ def test_twilio_rate_limit_is_retried_later(client, runtime, twilio_api, now):
     (21610, "dead", "21610", True),
     (63016, "dead", "63016", False),
     (20500, "failed", "20500", False),
-    (21211, "dead", "21211", False),
+    (21211, "dead", "21211", True),  # an invalid number ends that address's reminders (issue 11)
 ], ids=["opted out", "outside window", "server error", "invalid number"])
 def test_refusals_from_create(client, runtime, twilio_api, code, status, error_code, stopped):
     twilio_api.fail_next(code)

@@ -26,17 +26,21 @@ class Person:
     clock_offset: timedelta = field(default_factory=timedelta)
 
     def send(self, text: str = "", *, choice: str | None = None, media: str | None = None,
-             provider_id: str | None = None) -> list[str]:
+             provider_id: str | None = None, location: tuple[float, float] | None = None) -> list[str]:
         """Send a message; return the texts of the replies (with numbered choices, as WhatsApp shows them)."""
         incoming = Incoming(channel=self.channel, address=self.address,
                             provider_id=provider_id or f"t{next(_ids)}", received_at=self.now(), text=text,
-                            choice=choice, media=media, sender_phone=self.phone)
+                            choice=choice, media=media, sender_phone=self.phone, location=location)
         ids = self.runtime.receive(incoming) or []
         return [render(row) for row in self.rows(ids)]
 
     def says(self, text: str = "", **kwargs: object) -> str:
         """All replies to one message as one text, for `in` assertions."""
         return "\n".join(self.send(text, **kwargs))  # type: ignore[arg-type]
+
+    def send_location(self, latitude: float, longitude: float) -> str:
+        """Share a location (Telegram's and WhatsApp's location message)."""
+        return "\n".join(self.send(location=(latitude, longitude)))
 
     def choices(self) -> list[list[str]]:
         """The choices offered in the last reply that had any."""

@@ -79,6 +79,7 @@ class TelegramChannel:
         if not settings.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.settings = settings
+        hide_in_logs(settings.telegram_bot_token)
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._bot = self._new_bot()
@@ -186,6 +187,11 @@ class TelegramChannel:
         else:
             future.add_done_callback(_log_failure)
 
+    def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook: Telegram then posts updates to `url`, with `secret` in X-Telegram-Bot-Api-Secret-Token."""
+        self._call(lambda bot: bot.set_webhook(url, secret_token=secret,
+                                               allowed_updates=["message", "callback_query"]))
+
     def delete_webhook(self) -> None:
         self._call(lambda bot: bot.delete_webhook(drop_pending_updates=False))
 
@@ -211,6 +217,43 @@ class TelegramChannel:
         if incoming is not None and len(incoming.address) > 32:  # ids are 52-bit integers
             raise ValueError("not a Telegram Update: chat id out of range")
         return incoming
+
+
+class TokenRedaction(logging.Filter):
+    """Replaces bot tokens in log records: httpx logs every request's URL, and the Bot API puts the token there.
+
+    Quieting httpx to WARNING is not enough on its own: any logging set-up (gunicorn's, an operator's
+    DEBUG) brings the INFO lines back, and a token in a log file is a stolen bot.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.tokens:
+            message = record.getMessage()
+            if any(token in message for token in self.tokens):
+                for token in self.tokens:
+                    message = message.replace(token, "<bot-token>")
+                record.msg, record.args = message, None
+        return True
+
+
+TOKEN_REDACTION = TokenRedaction()
+# The loggers that see request URLs: httpx's request lines, PTB's own debug and error lines.
+URL_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "telegram._bot")
+
+
+def hide_in_logs(token: str | None) -> None:
+    """Every record of the loggers that may print a Bot API URL has `token` replaced."""
+    if not token:
+        return
+    TOKEN_REDACTION.tokens.add(token)
+    for name in URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if TOKEN_REDACTION not in logger.filters:
+            logger.addFilter(TOKEN_REDACTION)
 
 
 def incoming_from(update: Update, now: datetime) -> Incoming | None:
@@ -303,7 +346,8 @@ def failure_from(error: TelegramError) -> SendFailure:
     if isinstance(error, RetryAfter):
         return SendFailure(detail, code="429", retryable=True, retry_after=retry_after_seconds(error))
     if isinstance(error, BadRequest):  # chat not found, text too long...: the same request fails again
-        return SendFailure(detail, code="400", retryable=False)
+        gone = "chat not found" in error.message.lower()  # no such chat: stop reminding this address
+        return SendFailure(detail, code="400", retryable=False, opted_out=gone)
     if isinstance(error, InvalidToken):  # the token was revoked: nothing will go until an operator acts
         return SendFailure(detail, code="401", retryable=False)
     if isinstance(error, ChatMigrated):

@@ -37,6 +37,7 @@ STATUS_PATH = "/webhooks/whatsapp/status"
 # Twilio error codes that decide what happens to a row (https://www.twilio.com/docs/api/errors).
 TOO_MANY_REQUESTS = 20429
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
+NOT_A_NUMBER = (21211, 21614)  # "Invalid 'To' Phone Number", "'To' number is not a valid mobile number"
 OUTSIDE_WINDOW = 63016  # "Failed to send freeform message because you are outside the allowed window"
 
 # MediaContentType0 -> the media kind handlers see ("sticker", "photo", ... as on Telegram).
@@ -132,7 +133,7 @@ def failure_from(error: TwilioRestException | TwilioServiceException) -> SendFai
     text = f"HTTP {status}, Twilio error {code}: {detail}"
     if code == TOO_MANY_REQUESTS or status == 429:
         return SendFailure(text, code=str(code), retryable=True)
-    if code == OPTED_OUT:
+    if code == OPTED_OUT or code in NOT_A_NUMBER:  # this address will never take a message: stop reminding it
         return SendFailure(text, code=str(code), retryable=False, opted_out=True)
     if code == OUTSIDE_WINDOW:
         return SendFailure(text, code=str(code), retryable=False)

@@ -1,6 +1,6 @@
 """Dues rates for PBPU/BP members as data: the member's share per class, with the month each took effect.
 
-Source: shared/docs/domain.md (Perpres 28/2016, 75/2019, 64/2020). A new rate is a new row, never a code change.
+Source: docs/jkn-rules.md (Perpres 28/2016, 75/2019, 64/2020). A new rate is a new row, never a code change.
 
 Revision ID: 0002
 Revises: 0001

@@ -8,6 +8,7 @@ error shape (`{"ok": false, "error_code": 403, "description": "Forbidden: bot wa
 
 from __future__ import annotations
 
+import argparse
 import email.parser
 import email.policy
 import itertools
@@ -63,6 +64,8 @@ class FakeTelegramAPI(LoopbackServer):
     webhook: dict[str, Any] = field(default_factory=dict)
     url: str = ""
     max_poll_wait: float = 0.5  # long polls are cut short so tests stay quick
+    record: bool = True  # the benchmark keeps only a count
+    requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _server: ThreadingHTTPServer | None = None
@@ -130,7 +133,9 @@ class FakeTelegramAPI(LoopbackServer):
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         with self._changed:
-            self.calls.append(Call(method, token, params, content_type))
+            self.requests += 1
+            if self.record:
+                self.calls.append(Call(method, token, params, content_type))
             self._changed.notify_all()
             scripted = self.failures.get(method)
             failure = scripted.pop(0) if scripted else None
@@ -165,8 +170,9 @@ class FakeTelegramAPI(LoopbackServer):
             "date": int(time.time()),
             "text": params["text"],
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # Telegram returns inline keyboards only
+            message["reply_markup"] = markup
         return message
 
     def api_answercallbackquery(self, params: dict[str, Any]) -> Any:
@@ -203,6 +209,9 @@ class FakeTelegramAPI(LoopbackServer):
 def _handler_for(api: FakeTelegramAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(JSONHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self.path == "/_fake/stats":  # not the Bot API's: how many calls arrived (the benchmark asks)
+                self._reply(200, {"requests": api.requests})
+                return
             self._handle(b"", "")
 
         def do_POST(self) -> None:  # noqa: N802
@@ -248,3 +257,20 @@ def read_params(body: bytes, content_type: str) -> dict[str, Any]:
                 pass
         params[str(key)] = value
     return params
+
+
+def main() -> None:
+    """Run the fake alone (the benchmark starts it in its own process); prints its URL on the first line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    api = FakeTelegramAPI(record=False).start(args.port)
+    print(api.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        api.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -76,6 +76,8 @@ class FakeTwilioAPI(LoopbackServer):
     requests: int = 0
     url: str = ""
     record: bool = True  # the benchmark keeps only a count
+    hold_after: int | None = None  # requests after this many hang, unanswered and unrecorded, until released
+    _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -95,10 +97,23 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             return self.messages[-1]
 
+    def hold(self, after: int) -> None:
+        """Requests after the `after`th hang without being processed, as when a provider stops answering
+        (a sender killed meanwhile never learns of them; `release` lets the hanging handlers go)."""
+        with self._lock:
+            self.hold_after = self.requests + after
+            self._release.clear()
+
+    def release(self) -> None:
+        with self._lock:
+            self.hold_after = None
+        self._release.set()
+
     def reset(self) -> None:
         with self._lock:
             self.messages.clear()
             self.failures.clear()
+        self.release()
 
     # --- the server ----------------------------------------------------------------------------------------
 
@@ -119,6 +134,11 @@ class FakeTwilioAPI(LoopbackServer):
                          "more_info": "https://www.twilio.com/docs/errors/21619", "status": 400}
         with self._lock:
             self.requests += 1
+            held = self.hold_after is not None and self.requests > self.hold_after
+        if held:  # never processed: the client gets no answer it could act on
+            self._release.wait(30)
+            return error(20500)
+        with self._lock:
             code = self.failures.pop(0) if self.failures else None
             sid = f"SM{next(self._serial):08x}{secrets.token_hex(12)}"
             if code is None and self.record:

@@ -1,14 +1,16 @@
 /* KaderBot JKN web chat: pick a persona, chat with the bot, see reminders arrive (polls every 2 s).
  *
- * No build step and no network beyond this server. Each persona gets a random chat address kept in
- * localStorage, so a reload (or a second tab) continues the same chat, and two people trying the same
- * demo persona on one server do not share a conversation. The transcript is kept there too, because the
- * server only returns what the bot sent, not what was typed.
+ * No build step and no network beyond this server. Each persona gets a random slot label kept in
+ * localStorage, so a reload (or a second tab) continues the same chat. The slot is not a secret: the server
+ * finds the chat from the slot and this browser's session cookie (HttpOnly, so this script never sees it),
+ * so two people trying the same demo persona do not share a conversation and a logged URL opens nothing.
+ * The transcript is kept in localStorage too, because the server only returns what the bot sent.
  */
 (function () {
   "use strict";
 
   var POLL_MS = 2000;
+  var LONG_WORD = 11; // characters: a word longer than this does not fit half a 360 px screen's button
   var KEEP = 300; // messages kept per chat in localStorage: enough to scroll back, small enough to stay fast
   var STORE = "kaderbot.chat.";
   var ROLE = { member: "Peserta", cadre: "Kader", other: "Nomor lain" };
@@ -21,6 +23,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var personas = [];
+  var mode = "on"; // the server's WEBCHAT: "demo" accepts only the demo personas' numbers
   var current = null; // {persona, record}; record = what is stored for this chat
   var pollTimer = null;
   var pollGeneration = 0;
@@ -46,8 +49,8 @@
 
   function recordFor(persona) {
     var record = load(persona.phone);
-    if (!record || !record.address) {
-      record = { address: randomId("w"), after: 0, transcript: [], infoClosed: false };
+    if (!record || !record.slot) { // (a record from before slots named its chat in the URL: start afresh)
+      record = { slot: randomId("s"), after: 0, transcript: [], infoClosed: false };
     }
     record.persona = persona; // refresh the note and identity if the demo changed
     record.transcript.forEach(function (entry) {
@@ -144,9 +147,16 @@
         el("span", { className: "avatar", "aria-hidden": "true", text: initials(persona.name) }),
         el("span", { className: "persona-text" }, [
           el("span", { className: "persona-name" }, [persona.name, " ", el("span", { className: "badge", text: ROLE[persona.role] || persona.role })]),
-        ].concat(details, persona.note ? [el("span", { className: "persona-note", text: persona.note })] : [])),
+        ].concat(details, persona.note ? [el("span", { className: "persona-note" }, noteParts(persona))] : [])),
       ]),
     ]);
+  }
+
+  /** A persona's note: Indonesian first, then the English (older demo data may have only one). */
+  function noteParts(persona) {
+    var parts = [persona.note];
+    if (persona.note_en) parts.push(" ", en(persona.note_en));
+    return parts;
   }
 
   function showPersonas(list) {
@@ -169,7 +179,14 @@
   function fetchPersonas() {
     return fetch("chat/personas", { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (body) { showPersonas(body.personas || []); })
+      .then(function (body) {
+        mode = body.mode || "on";
+        if (mode === "demo") {
+          $("phone-hint").replaceChildren("Simulator demo: hanya nomor peserta atau kader demo di atas. ",
+                                          en("Demo: only the demo members' and cadres' numbers."));
+        }
+        showPersonas(body.personas || []);
+      })
       .catch(function () {
         $("personas-status").replaceChildren("Data demo tidak bisa dimuat. ", en("Could not load the demo personas."));
         showPersonas([]);
@@ -187,7 +204,9 @@
     if (location.hash !== hash) history.pushState(null, "", hash);
 
     $("chat-title").textContent = persona.name || showPhone(persona.phone);
-    $("chat-sub").textContent = (ROLE[persona.role] || "") + " · " + showPhone(persona.phone);
+    // The number first and whole; on a narrow phone the role gives way (it shows in the avatar's colour too).
+    $("chat-sub").replaceChildren(el("span", { className: "sub-phone", text: showPhone(persona.phone) }),
+                                  el("span", { className: "sub-role", text: "· " + (ROLE[persona.role] || "") }));
     $("chat-avatar").textContent = initials(persona.name || "#");
     $("chat-avatar").className = "avatar avatar-" + persona.role;
     fillInfo(persona);
@@ -210,7 +229,8 @@
   }
 
   function fillInfo(persona) {
-    $("info-note").textContent = persona.note || "Ketik MENU untuk melihat pilihan.";
+    if (persona.note) $("info-note").replaceChildren.apply($("info-note"), noteParts(persona));
+    else $("info-note").replaceChildren("Ketik MENU untuk melihat pilihan. ", en("Type MENU to see the choices."));
     var chips = [];
     if (persona.card_number) chips.push(identityChip("Kartu", persona.card_number));
     if (persona.birth_date) chips.push(identityChip("Lahir", showDate(persona.birth_date)));
@@ -233,7 +253,8 @@
   }
 
   function setInfoOpen(open) {
-    $("info").hidden = !open;
+    $("info-body").hidden = !open;
+    $("info").classList.toggle("info-closed", !open);
     $("info-toggle").setAttribute("aria-expanded", String(open));
     if (current) { current.record.infoClosed = !open; save(current.record); }
   }
@@ -266,6 +287,7 @@
     var label = !mine && KIND[entry.kind];
     var meta = [el("span", { className: "time", text: clock(entry.at) })];
     if (mine) meta.push(statusMark(entry));
+    var refusal = mine && entry.status === "failed" && entry.error;
     var node = el("div", { className: "row " + (mine ? "row-me" : "row-bot"), "data-id": entry.id || entry.mid }, [
       el("div", { className: "bubble " + (mine ? "me" : "bot") + (label ? " kind-" + entry.kind : "") }, [
         label ? el("span", { className: "kind" }, [label]) : null,
@@ -273,12 +295,22 @@
         el("span", { className: "body" }, [formatted(entry.text || "")]),
         el("span", { className: "meta" }, meta),
       ]),
+      refusal ? el("p", { className: "bubble-error", role: "alert", text: entry.error }) : null,
     ]);
     if (!mine && entry.choices && entry.choices.length) {
-      node.appendChild(el("div", { className: "choices", role: "group", "aria-label": "Pilihan (choices)" },
-        entry.choices.map(function (pair) {
+      // Numbered like WhatsApp's list, so "ketik angkanya" holds here too; labels with a long word
+      // ("2 kali, Rp630.000/bulan") get a row each, as two to a row would not fit a small phone.
+      var long = entry.choices.some(function (pair) {
+        return String(pair[1]).split(/\s+/).some(function (word) { return word.length > LONG_WORD; });
+      });
+      node.appendChild(el("div", { className: "choices" + (long ? " choices-list" : ""), role: "group",
+                                   "aria-label": "Pilihan (choices)" },
+        entry.choices.map(function (pair, index) {
           return el("button", { type: "button", className: "choice", "data-key": pair[0],
-                                onclick: function () { sendChoice(pair[0], pair[1]); } }, [pair[1]]);
+                                onclick: function () { sendChoice(pair[0], pair[1]); } }, [
+            el("span", { className: "choice-number", "aria-hidden": "true", text: String(index + 1) }),
+            el("span", { className: "choice-label", text: pair[1] }),
+          ]);
         })));
     }
     return node;
@@ -319,7 +351,7 @@
 
   // ---- talking to the server -------------------------------------------------------------------------------
 
-  function chatUrl(record) { return "chat/" + encodeURIComponent(record.address) + "/messages"; }
+  var CHAT_URL = "chat/messages";
 
   /** New messages from the bot, from a send or a poll; the same message twice is shown once. */
   function receive(record, body) {
@@ -360,19 +392,29 @@
   function post(record, entry) {
     var persona = record.persona;
     // the same id on a retry: if the first attempt did reach the server, the bot does not answer twice
-    var body = Object.assign({ id: entry.mid, phone: persona.phone, name: persona.name || null, after: record.after }, entry.body);
+    var body = Object.assign({ id: entry.mid, slot: record.slot, phone: persona.phone, name: persona.name || null,
+                               after: record.after }, entry.body);
     setTyping(true);
-    fetch(chatUrl(record), { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-                             body: JSON.stringify(body) })
-      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+    fetch(CHAT_URL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+                      body: JSON.stringify(body) })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (reply) {
+          if (!r.ok) { var error = new Error("HTTP " + r.status); error.reply = reply; throw error; }
+          return reply;
+        });
+      })
       .then(function (reply) {
         entry.status = "sent";
+        delete entry.error;
         if (reply.messages && reply.messages.length) entry.at = reply.messages[0].at; // the server's clock, like the bot's
         if (current && current.record === record) replaceBubble(entry);
         receive(record, reply);
       })
-      .catch(function () {
+      .catch(function (error) {
         entry.status = "failed";
+        var reply = (error && error.reply) || {};
+        // the server says why (e.g. a number the demo does not accept); a network failure says nothing
+        if (reply.error) entry.error = reply.error + (reply.error_en ? " (" + reply.error_en + ")" : "");
         save(record);
         if (current && current.record === record) replaceBubble(entry);
       })
@@ -385,7 +427,8 @@
     if (!current) return;
     var record = current.record;
     var generation = pollGeneration;
-    fetch(chatUrl(record) + "?after=" + record.after, { headers: { Accept: "application/json" } })
+    var query = "?slot=" + encodeURIComponent(record.slot) + "&after=" + record.after;
+    fetch(CHAT_URL + query, { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
       .then(function (body) { receive(record, body); })
       .catch(function () { /* the server restarting: try again on the next tick */ })
@@ -435,7 +478,7 @@
     $("back").addEventListener("click", function () {
       if (openedFromPicker) history.back(); else { history.pushState(null, "", location.pathname); closeChat(); }
     });
-    $("info-toggle").addEventListener("click", function () { setInfoOpen($("info").hidden); });
+    $("info-toggle").addEventListener("click", function () { setInfoOpen($("info-body").hidden); });
     $("reset").addEventListener("click", function () {
       if (!current || !confirm("Mulai chat baru dengan persona ini? Riwayat di layar ini dihapus.\n(Start a new chat?)")) return;
       var persona = current.record.persona;
@@ -456,9 +499,18 @@
       error.hidden = true;
       $("phone-input").removeAttribute("aria-invalid");
       var known = personas.filter(function (p) { return p.phone === phone; })[0];
+      if (!known && mode === "demo") {
+        error.textContent = "Di simulator demo hanya nomor peserta atau kader demo yang bisa dipakai. " +
+                            "(Demo: only the demo personas' numbers.)";
+        error.hidden = false;
+        $("phone-input").setAttribute("aria-invalid", "true");
+        $("phone-input").focus();
+        return;
+      }
       var name = $("name-input").value.trim();
       openChat(known || { role: "other", name: name || "", phone: phone, card_number: null, birth_date: null,
-                          note: "Nomor bebas: kalau nomor ini milik kader, bot mengenalinya sebagai kader." }, true);
+                          note: "Nomor bebas: kalau nomor ini milik kader, bot mengenalinya sebagai kader.",
+                          note_en: "Any number: a cadre's number is recognised as a cadre." }, true);
     });
     window.addEventListener("popstate", route);
     document.addEventListener("visibilitychange", function () {

@@ -2,7 +2,8 @@
 
 `seed_demo` is deterministic (one seeded random.Random), so every laptop gets the same people; only the
 months are placed relative to `today`, so "10 months behind" stays true whenever the demo is loaded.
-`demo_personas` is the short list the web chat offers: whom to chat as, and what to try with each.
+`demo_personas` is the short list the web chat offers: whom to chat as, and what to try with each (in
+Indonesian, then English).
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.arrears import DEFAULT_RULES, add_months, month_of, months_between
+from ingest.demo_names import CHANNELS, JAYAPURA, MOBILE_PREFIXES, REGIONS, SAMARINDA, SURAKARTA, DemoRegion
 from models.ledger import rate_table
 from models.people import Assignment, Cadre, Family, Member, Payment
-from models.regions import region_name, zone_for_region
+from rules.months import add_months, month_of, months_between
+from rules.programme import DEFAULT_RULES
+from rules.regions import region_name, zone_for_region
+from rules.segments import own_dues_until_on_import, pays_own_dues
 
 SEED = 20_250_602
 MARKER_CADRE = "KDR-SKA-01"  # present exactly when the demo is loaded
@@ -33,56 +37,8 @@ class Persona:
     phone: str  # E.164
     card_number: str | None
     birth_date: date | None
-    note: str  # what to try, in English
-
-
-# ------------------------------------------------------------------------------------------------- regions
-
-
-@dataclass(frozen=True)
-class DemoRegion:
-    code: str
-    districts: tuple[str, ...]  # kecamatan codes (the NIK's and KK's first 6 digits)
-    male: tuple[str, ...]
-    female: tuple[str, ...]
-    surnames: tuple[str, ...]  # family names; Javanese have none: a second given name instead
-    second_female: tuple[str, ...] = ()  # Javanese second names for women (the surnames serve men)
-
-
-SURAKARTA = DemoRegion(
-    "3372", ("337201", "337202", "337203", "337204", "337205"),  # Laweyan .. Banjarsari
-    male=("Budi", "Slamet", "Joko", "Agus", "Bambang", "Wahyu", "Eko", "Teguh", "Hartono", "Sutrisno", "Suparman",
-          "Dwi", "Heru", "Bayu", "Rudi", "Yanto", "Sugeng", "Widodo", "Purnomo", "Ari", "Gatot", "Sigit"),
-    female=("Sri", "Endang", "Siti", "Suparmi", "Tri", "Rini", "Ani", "Dewi", "Ratna", "Sumarni", "Wulan",
-            "Lestari", "Yuni", "Sulastri", "Murni", "Tutik", "Wahyuni", "Indah", "Puji", "Rahayu", "Kartini"),
-    surnames=("Santoso", "Prasetyo", "Wibowo", "Susanto", "Setiawan", "Nugroho", "Hidayat", "Purwanto",
-              "Kurniawan", "Saputro", "Utomo", "Wijaya", "Sutrisno", "Haryanto", "Riyadi"),
-    second_female=("Rahayu", "Lestari", "Wahyuni", "Handayani", "Susanti", "Wulandari", "Astuti", "Rahmawati",
-                   "Purwaningsih", "Sulistyowati", "Ningsih", "Pratiwi"),
-)
-SAMARINDA = DemoRegion(
-    "6472", tuple(f"6472{n:02d}" for n in range(1, 11)),
-    male=("Muhammad", "Ahmad", "Rizky", "Andi", "Fajar", "Hendra", "Ilham", "Syahrul", "Arif", "Yusuf", "Rahmat",
-          "Irwan", "Daeng", "Baso", "Hasan", "Taufik"),
-    female=("Nurhayati", "Siti", "Rahmah", "Fitri", "Nur", "Aisyah", "Rina", "Dewi", "Halimah", "Nurul",
-            "Wahidah", "Hasnah", "Mariani", "Norma", "Sari"),
-    surnames=("Rahman", "Hidayat", "Saputra", "Anwar", "Gunawan", "Hamzah", "Syamsuddin", "Fadillah", "Aziz",
-              "Ramadhan", "Nurdin", "Effendi", "Kurniawan", "Maulana"),
-)
-JAYAPURA = DemoRegion(
-    "9171", ("917101", "917102", "917103", "917104", "917105"),
-    male=("Yohanes", "Markus", "Yakob", "Petrus", "Paulus", "Daniel", "Yosias", "Frans", "Otto", "Simon",
-          "Benyamin", "Lukas", "Nikolaus", "Herman"),
-    female=("Maria", "Yosina", "Agustina", "Elisabeth", "Martha", "Yuliana", "Regina", "Ester", "Susana",
-            "Debora", "Selfina", "Ruth", "Oktavina"),
-    surnames=("Kogoya", "Wenda", "Tabuni", "Wonda", "Rumbiak", "Mandowen", "Yoku", "Ohee", "Sanggenafa",
-              "Kambu", "Wanggai", "Rumaropen", "Itlay", "Mebri"),
-)
-REGIONS = (SURAKARTA, SAMARINDA, JAYAPURA)
-MOBILE_PREFIXES = ("812", "813", "821", "822", "852", "853", "856", "857", "858", "877", "878", "881", "895",
-                   "896")
-CHANNELS = ("BRI VA", "BNI VA", "Mandiri VA", "BCA VA", "Indomaret", "Alfamart", "Mobile JKN", "GoPay",
-            "Kantor Pos", "PPOB kader")
+    note: str  # what to try, in Indonesian (shown first)
+    note_en: str  # the same in English
 
 
 # ------------------------------------------------------------------------------------------------ personas
@@ -108,7 +64,7 @@ class FixedFamily:
     months_behind: int  # 0 = paid up; negative = paid ahead
     people: tuple[Person, ...]
     cadre: str | None
-    note: str = ""  # the persona's note when the head is a persona (blank: not a persona)
+    note: tuple[str, str] = ("", "")  # the persona's note (Indonesian, English) when the head is a persona
 
 
 SHARED_PHONE = "+6281329004005"
@@ -117,53 +73,76 @@ FIXED_FAMILIES = (
         Person("Budi Santoso", False, date(1979, 8, 17), "head", "+6281229001001"),
         Person("Sri Lestari", True, date(1982, 3, 9), "spouse"),
         Person("Dimas Santoso", False, date(2008, 11, 2), "child"),
-    ), "KDR-SKA-01", "Kelas III, family of 3 in Surakarta (WIB), 10 months behind: try CEK, then REHAB and pick "
-                     "a plan"),
+    ), "KDR-SKA-01", ("Kelas III, keluarga 3 orang di Surakarta (WIB), menunggak 10 bulan: coba CEK, lalu REHAB "
+                      "dan pilih cicilan; setelah mendaftar, CEK dan BAYAR menunjukkan cicilan berikutnya",
+                      "Kelas III, family of 3 in Surakarta (WIB), 10 months behind: try CEK, then REHAB and pick a "
+                      "plan; once enrolled, CEK and BAYAR show the next instalment")),
     FixedFamily("paid", SAMARINDA, 2, "PBPU", 0, (
         Person("Ratna Dewi Anwar", True, date(1986, 5, 21), "head", "+6281350002002"),
         Person("Fajar Anwar", False, date(1984, 1, 30), "spouse"),
         Person("Aisyah Anwar", True, date(2012, 7, 7), "child"),
         Person("Rizky Anwar", False, date(2016, 9, 14), "child"),
-    ), "KDR-SMD-01", "Kelas II, family of 4 in Samarinda (WITA), paid up: CEK shows nothing owed; try BAYAR for "
-                     "the family's virtual account"),
+    ), "KDR-SMD-01", ("Kelas II, keluarga 4 orang di Samarinda (WITA), iuran lunas: CEK menunjukkan iuran "
+                      "berikutnya dan tanggalnya; coba BAYAR untuk nomor VA keluarga",
+                      "Kelas II, family of 4 in Samarinda (WITA), paid up: CEK shows the next dues and their date; "
+                      "try BAYAR for the family's virtual account")),
     FixedFamily("fifty", JAYAPURA, 3, "PBPU", 50, (
         Person("Yohanes Kogoya", False, date(1970, 4, 12), "head", "+6282199003003"),
         Person("Martha Wenda", True, date(1974, 10, 5), "spouse"),
         Person("Yosias Kogoya", False, date(1999, 2, 18), "child"),
         Person("Regina Kogoya", True, date(2003, 6, 25), "child"),
         Person("Ester Kogoya", True, date(2007, 12, 1), "child"),
-    ), "KDR-JPR-01", "Kelas III, family of 5 in Jayapura (WIT), 50 months behind: CEK bills only 24 months; "
-                     "REHAB says too many months"),
+    ), "KDR-JPR-01", ("Kelas III, keluarga 5 orang di Jayapura (WIT), menunggak 50 bulan: CEK hanya menagih 24 "
+                      "bulan, dan REHAB menawarkan cicilan atas 24 bulan itu",
+                      "Kelas III, family of 5 in Jayapura (WIT), 50 months behind: CEK bills only 24 months, and "
+                      "REHAB offers instalments on those 24")),
     FixedFamily("ppu", SURAKARTA, 1, "PPU", 6, (
         Person("Agus Prasetyo", False, date(1988, 2, 3), "head", "+6285729004004"),
         Person("Indah Permata", True, date(1990, 8, 28), "spouse"),
-    ), "KDR-SKA-02", "Kelas I wage earner (PPU), 6 months of old arrears: REHAB explains it is for PBPU and BP "
-                     "members only"),
+    ), "KDR-SKA-02", ("Pekerja penerima upah (PPU) Kelas I, dulu peserta mandiri, dengan tunggakan lama 6 bulan: "
+                      "CEK menunjukkan kartu aktif; REHAB 2.0 menawarkan cicilan sampai 36 kali",
+                      "Kelas I wage earner (PPU), once self-paying, with 6 months of old arrears: CEK shows an "
+                      "active card; REHAB 2.0 offers up to 36 instalments")),
     FixedFamily("shared", SURAKARTA, 3, "PBPU", 7, (
         Person("Suparmi Wibowo", True, date(1975, 1, 19), "head", SHARED_PHONE),
         Person("Heru Wibowo", False, date(1972, 9, 9), "spouse"),
         Person("Tri Wulandari", True, date(2001, 4, 16), "child"),
         Person("Bayu Wibowo", False, date(2005, 10, 10), "child"),
-    ), "KDR-SKA-01", ""),  # note written below: it needs the mother's card number
+    ), "KDR-SKA-01"),  # note written below: it needs the mother's card number
     FixedFamily("mother", SURAKARTA, 3, "PBPU", 14, (
         Person("Painem", True, date(1948, 6, 6), "head", SHARED_PHONE),
     ), "KDR-SKA-01"),
     FixedFamily("short", SAMARINDA, 3, "BP", 2, (
         Person("Muhammad Syahrul", False, date(1958, 12, 24), "head", "+6285250006006"),
         Person("Halimah", True, date(1962, 3, 3), "spouse"),
-    ), "KDR-SMD-01", "Kelas III non-worker (BP) in Samarinda (WITA), 2 months behind: too few months for REHAB; "
-                     "try JANJI with a date, then STOP and MULAI"),
+    ), "KDR-SMD-01", ("Kelas III bukan pekerja (BP) di Samarinda (WITA), menunggak 2 bulan: terlalu sedikit untuk "
+                      "REHAB; coba JANJI dengan tanggal, lalu STOP dan MULAI",
+                      "Kelas III non-worker (BP) in Samarinda (WITA), 2 months behind: too few months for REHAB; "
+                      "try JANJI with a date, then STOP and MULAI")),
 )
 
-CADRES = (  # code, name, phone, telegram username, region, supervisor, families to assign, persona note
+NO_NOTE = ("", "")
+CADRES = (  # code, name, phone, telegram username, region, supervisor, families to assign, persona note (id, en)
     ("KDR-SKA-00", "Endang Lestari", "+6281229000100", "endang_spv_ska", "3372", None, 30,
-     "Supervisor Kader JKN in Surakarta (supervises KDR-SKA-01 and -02): members can check her with CEK KADER KDR-SKA-00"),
-    ("KDR-SKA-01", "Sri Wahyuni", "+6281229000101", "sri_wahyuni_kader", "3372", "KDR-SKA-00", 55,
-     "Cadre in Surakarta with Budi Santoso and Suparmi on her list: after Budi sends KELUHAN, answer here with JAWAB <ticket> <message> or TUTUP <ticket>"),
-    ("KDR-SKA-02", "Bambang Sutrisno", "+6285729000102", "bambang_kader_solo", "3372", "KDR-SKA-00", 50, ""),
-    ("KDR-SMD-01", "Nurhayati Hamzah", "+6281350000201", "nurhayati_kader", "6472", None, 50, ""),
+     ("Supervisor Kader JKN di Surakarta (membina KDR-SKA-01 dan -02): REKAP TIM menampilkan capaian minggu "
+      "tiap kader, siapa yang belum lapor, dan setoran yang belum terkonfirmasi pembayaran; peserta bisa "
+      "mengeceknya dengan CEK KADER KDR-SKA-00",
+      "Supervisor Kader JKN in Surakarta (supervises KDR-SKA-01 and -02): REKAP TIM shows each cadre's week "
+      "against targets, who has not reported and collections no payment has confirmed yet; members can check "
+      "her with CEK KADER KDR-SKA-00")),
+    # Sri's note is written in demo_personas: it names Budi's card number
+    ("KDR-SKA-01", "Sri Wahyuni", "+6281229000101", "sri_wahyuni_kader", "3372", "KDR-SKA-00", 55, NO_NOTE),
+    ("KDR-SKA-02", "Bambang Sutrisno", "+6285729000102", "bambang_kader_solo", "3372", "KDR-SKA-00", 50,
+     ("Kader di Surakarta: coba LAPOR dengan kartu keluarga binaan Sri (ditolak: bukan daftarnya), TUGAS untuk "
+      "daftarnya sendiri, dan TUGAS OFF untuk menghentikan kiriman jam 07.00",
+      "Cadre in Surakarta: try LAPOR with a card of Sri's families (refused: not on his list), TUGAS for his "
+      "own list, and TUGAS OFF to stop the 07:00 list")),
+    ("KDR-SMD-01", "Nurhayati Hamzah", "+6281350000201", "nurhayati_kader", "6472", None, 50, NO_NOTE),
     ("KDR-JPR-01", "Markus Rumbiak", "+6282199000301", "markus_kader_jpr", "9171", None, 40,
-     "Cadre in Jayapura (WIT) with Yohanes Kogoya's family: receives its complaints and promises to pay"),
+     ("Kader di Jayapura (WIT) untuk keluarga Yohanes Kogoya: menerima keluhan dan janji bayar mereka; TUGAS dan "
+      "REKAP mengikuti zona waktunya sendiri",
+      "Cadre in Jayapura (WIT) with Yohanes Kogoya's family: receives its complaints and promises to pay; "
+      "TUGAS and REKAP follow his own time zone")),
 )
 RANDOM_FAMILIES = {"3372": 140, "6472": 58, "9171": 44}  # besides the fixed ones
 BRANCHES = {"3372": "Kantor Cabang Surakarta", "6472": "Kantor Cabang Samarinda", "9171": "Kantor Cabang Jayapura"}
@@ -210,8 +189,16 @@ class DemoBuilder:
         return self.unique(lambda: "+628" + self.random.choice(MOBILE_PREFIXES)[1:] +
                            f"{self.random.randrange(10**7, 10**8):08d}")
 
-    def paid_through(self, months_behind: int) -> date:
-        return add_months(self.last_due, -months_behind)
+    def paid_through(self, months_behind: int, segment: str = "PBPU") -> date:
+        """A self-paying family `months_behind` on the demo's day; a family that moved to a segment others pay
+        (PPU, PBI) that many months behind on the last month of its own dues (rules.segments)."""
+        if pays_own_dues(segment):
+            return add_months(self.last_due, -months_behind)
+        return add_months(self.own_dues_until(segment) or self.last_due, -months_behind)
+
+    def own_dues_until(self, segment: str) -> date | None:
+        """As the members import records it on the demo's day."""
+        return own_dues_until_on_import(segment, None, self.today)
 
     def born(self, youngest: int, oldest: int) -> date:
         start = date(self.today.year - oldest, 1, 1)
@@ -283,13 +270,15 @@ def seed_demo(session: Session, today: date) -> str:
     def add_family(region: DemoRegion, klass: int, segment: str, months: int, people: list[Person],
                    cadre: str | None) -> Family:
         district = builder.random.choice(region.districts)
-        paid_through = builder.paid_through(months)
+        paid_through = builder.paid_through(months, segment)
+        own_dues_until = builder.own_dues_until(segment)
         family = Family(number=builder.family_number(district), region_code=region.code, credit=0)
         for person in people:
             family.members.append(Member(
                 card_number=builder.card_number(), nik=builder.nik(district, person.born, person.female),
                 name=person.name, birth_date=person.born, relation=person.relation, segment=segment,
-                class_=klass, phone=person.phone, region_code=region.code, paid_through=paid_through))
+                class_=klass, phone=person.phone, region_code=region.code, paid_through=paid_through,
+                own_dues_until=own_dues_until))
         session.add(family)
         families.append((family, cadre))
         return family
@@ -368,21 +357,36 @@ def demo_personas(session: Session) -> list[Persona]:
             Member.relation == "head", Member.phone == head.phone, Member.name == head.name)).first()
         if member is None:
             continue
-        note = fixed.note
+        note, note_en = fixed.note
         if fixed.key == "shared" and mother is not None:
-            note = (f"Kelas III, family of 4 in Surakarta, 7 months behind; this phone is also her mother Painem's "
-                    f"(card {mother.card_number}, born {mother.birth_date:%d-%m-%Y}, 14 months behind): after "
-                    "CEK, type TAMBAH to add that family too")
+            card, born = mother.card_number, f"{mother.birth_date:%d-%m-%Y}"
+            note = (f"Kelas III, keluarga 4 orang di Surakarta, menunggak 7 bulan; HP ini juga milik ibunya, Painem "
+                    f"(kartu {card}, lahir {born}, menunggak 14 bulan): setelah CEK, ketik TAMBAH untuk menambah "
+                    "keluarga itu")
+            note_en = (f"Kelas III, family of 4 in Surakarta, 7 months behind; this phone is also her mother "
+                       f"Painem's (card {card}, born {born}, 14 months behind): after CEK, type TAMBAH to add that "
+                       "family too")
         if not note:
             continue
         personas.append(Persona("member", member.name, head.phone or "", member.card_number, member.birth_date,
-                                note))
+                                note, note_en))
     if not personas:
         return []
     cadres = {cadre.code: cadre for cadre in session.scalars(select(Cadre).where(
         Cadre.code.in_([code for code, *_ in CADRES])))}
-    for code, _, _, _, _, _, _, note in CADRES:
+    budi = next((p for p in personas if p.name == "Budi Santoso"), None)
+    for code, _, _, _, _, _, _, (note, note_en) in CADRES:
         cadre = cadres.get(code)
+        if code == MARKER_CADRE and budi is not None and budi.card_number:
+            card = budi.card_number
+            note = (f"Kader di Surakarta; Budi Santoso dan Suparmi ada di daftarnya: TUGAS (daftar hari ini), lalu "
+                    f"LAPOR {card} BAYAR 150rb (buka dulu chat Budi: tanda terimanya masuk ke sana), LAPOR saja "
+                    "untuk dipandu dengan tombol, UBAH BAYAR 200rb atau BATAL, REKAP untuk capaian; setelah Budi "
+                    "mengirim KELUHAN, jawab dengan JAWAB <tiket> <pesan> atau TUTUP <tiket>")
+            note_en = (f"Cadre in Surakarta with Budi Santoso and Suparmi on her list: TUGAS (today's list), then "
+                       f"LAPOR {card} BAYAR 150rb (open Budi's chat first: it gets the receipt), LAPOR alone to be "
+                       "guided with buttons, UBAH BAYAR 200rb or BATAL, REKAP for progress; after Budi sends "
+                       "KELUHAN, answer with JAWAB <ticket> <message> or TUTUP <ticket>")
         if cadre is not None and note and cadre.phone:
-            personas.append(Persona("cadre", f"{cadre.name} ({code})", cadre.phone, None, None, note))
+            personas.append(Persona("cadre", f"{cadre.name} ({code})", cadre.phone, None, None, note, note_en))
     return personas

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -31,7 +31,9 @@ class Chat(Base):
     state_expires_at: Mapped[datetime | None]
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadres.id", ondelete="SET NULL"))
     active_family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id", ondelete="SET NULL"))
+    active_family_until: Mapped[datetime | None]  # a shared phone's chosen family, for this session
     reminders_stopped_at: Mapped[datetime | None]  # STOP / BERHENTI; None = reminders on
+    menu: Mapped[str | None] = mapped_column(String(8))  # a cadre's chosen menu: cadre / member (None: by role)
     last_inbound_at: Mapped[datetime | None]  # WhatsApp's 24-hour window opens here
     created_at: Mapped[datetime]
 
@@ -68,6 +70,12 @@ class InboundMessage(Base):
     received_at: Mapped[datetime]
 
 
+# Rows a sender may still have to send. Written out (not bound parameters) so that SQLite, like PostgreSQL,
+# sees that a claim's WHERE implies the partial index's, and the index stays small as sent rows pile up.
+PENDING = "status IN ('queued', 'failed', 'sending')"
+REPLY_PRIORITY, NOTICE_PRIORITY, REMINDER_PRIORITY, BROADCAST_PRIORITY = 0, 1, 5, 9
+
+
 class OutboxMessage(Base):
     """Every message we send, reply or reminder: a row first, then sent by its channel's adapter."""
 
@@ -75,6 +83,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_chat", "chat_id", "id"),
+        Index("ix_outbox_pending", "priority", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +99,8 @@ class OutboxMessage(Base):
     # Reminders: (family, kind, period, channel) sends once, however many planners run.
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="queued")
+    # Lower goes first: replies to people ahead of notices, reminders and broadcasts (bulk).
+    priority: Mapped[int] = mapped_column(SmallInteger, default=REPLY_PRIORITY)
     # queued -> sending -> sent -> delivered/read, or failed (retryable, next_attempt_at) / undeliverable
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
@@ -98,16 +109,3 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-
-
-class VerificationAttempt(Base):
-    """Birth-date guesses per card: five wrong within an hour lock the card in chat for an hour."""
-
-    __tablename__ = "verification_attempts"
-    __table_args__ = (Index("ix_verification_card_time", "card_number", "attempted_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    card_number: Mapped[str] = mapped_column(String(13))
-    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
-    succeeded: Mapped[bool]
-    attempted_at: Mapped[datetime]

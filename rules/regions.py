@@ -56,6 +56,14 @@ def zone_for_region(region_code: str) -> ZoneInfo:
     return _PROVINCE_ZONES.get(region_code.strip()[:2], WIB)
 
 
+ZONES = (WIB, WITA, WIT)
+
+
+def provinces_in(zone: ZoneInfo) -> tuple[str, ...]:
+    """The province codes (a region code's first two digits) in `zone`; unknown codes count as WIB."""
+    return tuple(sorted(code for code, found in _PROVINCE_ZONES.items() if found == zone))
+
+
 def zone_label(zone: ZoneInfo | str) -> str:
     """How Indonesians name the zone after a time: WIB, WITA or WIT."""
     key = zone if isinstance(zone, str) else zone.key
@@ -68,3 +76,48 @@ def zone_label(zone: ZoneInfo | str) -> str:
 def region_name(region_code: str) -> str | None:
     """The kabupaten/kota name for a 4-digit code, or None when it is not in the short list we carry."""
     return REGION_NAMES.get(region_code.strip())
+
+
+# What people call a place when it is not its official name: Solo is Kota Surakarta, Jogja Kota Yogyakarta.
+# Longer names first, so "solo baru" (in Kabupaten Sukoharjo) is not read as Solo.
+PLACE_ALIASES: dict[str, str] = {
+    "SOLO BARU": "3311",
+    "SOLO": "3372",
+    "SURAKARTA": "3372",
+    "JOGJA": "3471",
+    "JOGJAKARTA": "3471",
+    "YOGYA": "3471",
+    "JOGJA KOTA": "3471",
+    "SMD": "6472",
+    "BPN": "6471",
+    "JKT PUSAT": "3171",
+    "JAKPUS": "3171",
+}
+_ADMINISTRATIVE = ("KABUPATEN", "KAB", "KOTA", "KOTAMADYA")
+
+
+def region_for_place(typed: str) -> str | None:
+    """The region code of a place as someone types it: its 4-digit code, its name with or without
+    "Kota"/"Kabupaten" ("surakarta", "Kota Surakarta"), a common name ("solo"), or a sentence naming one
+    ("saya di solo"); None when no region we carry is named."""
+    words = "".join(ch if ch.isalnum() else " " for ch in typed.upper()).split()
+    if not words:
+        return None
+    if len(words) == 1 and words[0] in REGION_NAMES:
+        return words[0]
+    names = dict(PLACE_ALIASES)
+    for code, name in REGION_NAMES.items():
+        parts = name.upper().split()
+        names.setdefault(" ".join(parts), code)
+        names.setdefault(" ".join(part for part in parts if part not in _ADMINISTRATIVE), code)
+    # The longest place name found as whole words wins: "kabupaten sukoharjo" before any shorter name.
+    for name in sorted(names, key=lambda n: -len(n.split())):
+        size = len(name.split())
+        if any(" ".join(words[i:i + size]) == name for i in range(len(words) - size + 1)):
+            return names[name]
+    # The start of one name only ("jakarta", "samar"): that region, as long as no other name starts so.
+    joined = " ".join(words)
+    found = {code for name, code in names.items()
+             if len(joined) >= 4 and any(" ".join(name.split()[i:]).startswith(joined)
+                                         for i in range(len(name.split())))}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,341 @@
+"""Reminders at branch scale: planning for N families, and draining them to the fake providers.
+
+    .venv/bin/python bench/reminders.py [--families 1000000] [--drain N] [--database-url URL]
+                                        [--skip-sqlite] [--limited 3000 --limit 100]
+
+For each database (a fresh SQLite file in bench/out/, and PostgreSQL with --database-url or
+TEST_DATABASE_URL, in a schema of its own dropped at the end) it loads N self-paying families, each with
+one or two members, one verified chat (half Telegram, half WhatsApp) and a linked family, then prints:
+- a raw bulk insert of N rows into a copy of the reminders table (the floor for putting N rows there);
+- planning the reminders due on the 20th (every family is due: half with the month unpaid, half in
+  arrears), in a process of its own, with its time and peak memory, and a second run (plans nothing);
+On PostgreSQL it then drains reminders to the fake Telegram and Twilio servers (each in its own process):
+`--drain` of them with 1 sender, as many again with 4 senders (all senders processes, the rate limit off),
+each as reminders worded, queued and sent per second; and `--limited` messages with 4 senders sharing a
+WhatsApp limit of `--limit`/s through Redis (RATE_LIMIT_STORAGE_URL, default redis://127.0.0.1:6379/0),
+reporting the achieved rate against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from sqlalchemy import (  # noqa: E402
+    Column,
+    Engine,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    insert,
+    select,
+    text,
+    update,
+)
+
+from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
+from models.reminders import Reminder  # noqa: E402
+from models.schema import migrate  # noqa: E402
+from rules.programme import DEFAULT_RULES  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM  # noqa: E402
+
+AT = datetime(2025, 6, 20, 3, 0, tzinfo=UTC)  # 10:00 WIB on the 20th: the unpaid and the arrears reminders
+OUT = ROOT / "bench" / "out"
+BATCH = 20_000
+TELEGRAM_TOKEN = FakeTelegramAPI.token  # the fake answers this token only
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not ru_maxrss: a started process inherits its
+    parent's ru_maxrss, which would charge the data set-up to the planning."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def chunks(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_branch(engine: Engine, families: int) -> None:
+    """N families (ids 1..N), 1-2 members each, a chat each, linked: by bulk inserts, not timed."""
+    tables = MetaData()
+    tables.reflect(engine, only=["families", "members", "chats", "chat_families"])
+    paid_up_to_may, behind = date(2025, 5, 1), date(2024, 11, 1)
+    created = datetime(2025, 6, 1, tzinfo=UTC)
+    recent = AT - timedelta(hours=2)  # inside WhatsApp's window: the reminder goes as text
+
+    def family_rows() -> Iterator[dict[str, Any]]:
+        for n in range(1, families + 1):
+            yield {"id": n, "number": f"3372{n:012d}", "region_code": ("3372", "6472", "9171")[n % 3], "credit": 0}
+
+    def member_rows() -> Iterator[dict[str, Any]]:
+        for n in range(1, families + 1):
+            for position in range(1 + n % 2):
+                card = 2 * n + position
+                yield {"card_number": f"000{card:010d}", "nik": f"3372{card:012d}", "name": "Warga Bench",
+                       "birth_date": date(1980, 1, 1), "family_id": n,
+                       "relationship": "head" if position == 0 else "spouse", "segment": "PBPU", "class_": 3,
+                       "phone": None, "region_code": ("3372", "6472", "9171")[n % 3],
+                       "paid_through": paid_up_to_may if n % 2 else behind}
+
+    def chat_rows() -> Iterator[dict[str, Any]]:
+        for n in range(1, families + 1):
+            telegram = n % 2 == 0
+            yield {"id": n, "channel": "telegram" if telegram else "whatsapp",
+                   "address": str(100_000_000 + n) if telegram else f"whatsapp:+62812{n:08d}", "language": "id",
+                   "state_data": {}, "last_inbound_at": recent, "created_at": created}
+
+    def link_rows() -> Iterator[dict[str, Any]]:
+        for n in range(1, families + 1):
+            yield {"chat_id": n, "family_id": n, "member_id": 0, "verified_at": created}
+
+    with engine.begin() as connection:
+        for table, rows in (("families", family_rows()), ("members", member_rows()), ("chats", chat_rows())):
+            for batch in chunks(rows):
+                connection.execute(insert(tables.tables[table]), batch)
+        heads = dict(connection.execute(text("SELECT family_id, MIN(id) FROM members GROUP BY family_id")).all())
+        for batch in chunks(link_rows()):
+            for row in batch:
+                row["member_id"] = heads[row["family_id"]]
+            connection.execute(insert(tables.tables["chat_families"]), batch)
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+
+
+def raw_insert(engine: Engine, families: int) -> float:
+    """N rows into a copy of the reminders table (its unique key too), from Python in batches."""
+    # Reminders' columns and types and its unique key, without its other indexes and foreign keys.
+    raw = Table("reminders_raw", MetaData(),
+                *(Column(column.name, column.type, primary_key=column.primary_key) for column in Reminder.__table__.c),
+                UniqueConstraint("family_id", "kind", "period", "channel"))
+    raw.create(engine)
+    now = datetime.now(UTC)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for n in range(1, families + 1):
+            yield {"id": n, "family_id": n, "kind": "dues_arrears", "period": "2025-06-20", "channel": "whatsapp",
+                   "chat_id": n, "broadcast_id": None, "not_before": AT, "status": "planned", "reason": None,
+                   "created_at": now, "settled_at": None}
+
+    start = time.perf_counter()
+    with engine.begin() as connection:
+        for batch in chunks(rows()):
+            connection.execute(insert(raw), batch)
+    seconds = time.perf_counter() - start
+    raw.drop(engine)
+    return seconds
+
+
+def _plan_in_child(url: str, queue: Any) -> None:
+    from reminders.planner import plan_reminders
+
+    engine = make_engine(url)
+    start = time.perf_counter()
+    with make_session_factory(engine).begin() as session:
+        counts = plan_reminders(session, AT, DEFAULT_RULES)
+    queue.put((time.perf_counter() - start, sum(counts.values()), peak_rss_mb()))
+
+
+
+
+def plan(url: str) -> tuple[float, int, float]:
+    """Planning in a process of its own, so its peak memory is planning's (plus the interpreter's)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_plan_in_child, args=(url, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result  # type: ignore[no-any-return]
+
+
+def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen([sys.executable, "-W", "ignore::RuntimeWarning", "-m", module], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: str | None, queue: Any) -> None:
+    from app import build_runtime
+    from bot.settings import Settings
+    from reminders.scheduler import deliver_due
+
+    settings = Settings(instance_path=OUT / "instance", database_url=url, secret_key="bench", frozen_now=AT,
+                        telegram_bot_token=TELEGRAM_TOKEN, telegram_api_url=fakes["telegram"],
+                        twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+                        twilio_whatsapp_from=SANDBOX_FROM, twilio_api_url=fakes["twilio"],
+                        send_limits=limits, rate_limit_storage_url=storage)
+    runtime = build_runtime(settings)
+    started = time.time()  # the wall clock, comparable across the sender processes
+    counts, sent = deliver_due(runtime, AT, batch=200)
+    queue.put((started, time.time(), sent))
+    for channel in runtime.sender.channels.values():
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()
+
+
+def release(engine: Engine, count: int) -> None:
+    """Make `count` of the planned reminders due (and the others wait), so a drain has a known size."""
+    with engine.begin() as connection:
+        later = AT + timedelta(days=3650)
+        connection.execute(update(Reminder).where(Reminder.status == "planned").values(not_before=later))
+        due = select(Reminder.id).where(Reminder.status == "planned").order_by(Reminder.id).limit(count)
+        connection.execute(update(Reminder).where(Reminder.id.in_(due.scalar_subquery())).values(not_before=AT))
+
+
+def provider_count(fake_url: str) -> int:
+    """How many messages the fake provider has received (its own counter, read over HTTP)."""
+    with urllib.request.urlopen(f"{fake_url}/_fake/stats", timeout=5) as answer:
+        return int(json.loads(answer.read())["requests"])
+
+
+def watch(fake_url: str, samples: list[tuple[float, int]], stop: threading.Event) -> None:
+    while not stop.is_set():
+        samples.append((time.monotonic(), provider_count(fake_url)))
+        stop.wait(0.1)
+
+
+def steady_rate(samples: list[tuple[float, int]], limit: int) -> float:
+    """Messages per second at the provider once the first second's burst is past, until the last arrived."""
+    base, final = samples[0][1], samples[-1][1]
+    after_burst = next((t, n) for t, n in samples if n >= base + limit)
+    last = next((t, n) for t, n in samples if n >= final)
+    return (last[1] - after_burst[1]) / (last[0] - after_burst[0]) if last[0] > after_burst[0] else 0.0
+
+
+def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: int, limits: dict[str, str],
+          storage: str | None = None) -> tuple[int, float]:
+    release(engine, count)
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    children = [context.Process(target=_sender, args=(url, fakes, limits, storage, queue))
+                for _ in range(senders)]
+    for child in children:
+        child.start()
+    results = [queue.get() for _ in children]
+    for child in children:
+        child.join()
+    # From the first sender's start (its imports and connections done) to the last one's end.
+    seconds = max(end for _start, end, _sent in results) - min(start for start, _end, _sent in results)
+    return sum(sent for _start, _end, sent in results), seconds
+
+
+def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None:
+    engine = make_engine(url)
+    migrate(engine)
+    start = time.perf_counter()
+    load_branch(engine, families)
+    print(f"{label}: {families:,} families loaded in {time.perf_counter() - start:.0f} s (not part of the figures)")
+    raw = raw_insert(engine, families)
+    print(f"{label}: raw bulk insert of {families:,} rows into a reminders copy: {raw:7.1f} s")
+    seconds, planned, rss = plan(url)
+    print(f"{label}: planning {planned:,} reminders: {seconds:7.1f} s ({seconds / raw:.2f} x the raw insert), "
+          f"peak RSS of the planning process {rss:.0f} MiB")
+    again, planned_again, _ = plan(url)
+    print(f"{label}: planning again: {again:7.1f} s, {planned_again} new")
+    if label.startswith("PostgreSQL") and (args.drain or args.limited):
+        off = {"telegram": "off", "telegram_chat": "off", "whatsapp": "off", "web": "off"}
+        telegram, telegram_url = start_fake("tests.fakes.telegram_api")
+        twilio, twilio_url = start_fake("tests.fakes.twilio_api")
+        fakes = {"telegram": telegram_url, "twilio": twilio_url}
+        try:
+            for senders in (1, 4) if args.drain else ():
+                sent, spent = drain(url, engine, fakes, senders, args.drain, off)
+                print(f"{label}: {senders} sender{'s' if senders > 1 else ' '}, rate limit off: {sent:,} sent in "
+                      f"{spent:6.1f} s = {sent / spent:6.0f} messages/s (worded, queued and sent)")
+            if args.limited:
+                storage = args.storage or None
+                limited = {**off, "whatsapp": f"{args.limit}/second", "telegram": f"{args.limit}/second"}
+                with engine.begin() as connection:  # one channel, so one limit: WhatsApp only
+                    connection.execute(update(Reminder).where(Reminder.channel == "telegram",
+                                                              Reminder.status == "planned")
+                                       .values(status="skipped", reason="bench"))
+                samples: list[tuple[float, int]] = []
+                stop = threading.Event()
+                watcher = threading.Thread(target=watch, args=(fakes["twilio"], samples, stop), daemon=True)
+                watcher.start()
+                sent, spent = drain(url, engine, fakes, 4, args.limited, limited, storage)
+                stop.set()
+                watcher.join()
+                achieved = steady_rate(samples, args.limit)
+                print(f"{label}: 4 senders sharing a WhatsApp limit of {args.limit}/s through {storage or 'no storage'}:"
+                      f" {sent:,} sent; at the provider {achieved:.2f}/s after the first second's burst "
+                      f"({(achieved / args.limit - 1) * 100:+.1f}% of the limit)")
+        finally:
+            telegram.terminate()
+            twilio.terminate()
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, default=1_000_000)
+    parser.add_argument("--drain", type=int, default=None, help="reminders per drain (default: families / 2)")
+    parser.add_argument("--limited", type=int, default=300, help="messages in the rate-limited drain (0: none)")
+    parser.add_argument("--limit", type=int, default=10,
+                        help="the configured WhatsApp limit, messages/s (below what the senders manage unlimited)")
+    parser.add_argument("--storage", default=os.environ.get("RATE_LIMIT_STORAGE_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    if args.drain is None:
+        args.drain = args.families // 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.skip_sqlite:
+        database = OUT / "reminders-bench.db"
+        for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            leftover.unlink(missing_ok=True)
+        try:
+            bench("SQLite    ", f"sqlite:///{database}", args.families, args)
+        finally:
+            for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+                leftover.unlink(missing_ok=True)
+    if args.database_url:
+        url = normalise_url(args.database_url)
+        schema = f"bench_reminders_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            # The schema through the URL, so every process the bench starts works in it.
+            bench("PostgreSQL", f"{url}?options=-csearch_path%3D{schema}", args.families, args)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+    print(f"peak RSS of this process (data set-up included): {peak_rss_mb():.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
