@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
+import click
 from flask import Flask
 
 from bot.channels import OutboundChannel
@@ -21,9 +21,14 @@ from bot.limiter import SendLimiter
 from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
+from bot.turns import Services
+from bot.worker import Background
 from models.db import make_engine, make_reader_factory, make_session_factory
 from reminders.templates import WhatsAppTemplates
 from rules.programme import DEFAULT_RULES, ProgrammeRules
+
+
+_starting = threading.Lock()  # two first requests at once start one background, not two
 
 
 def load_rules(path: Path) -> ProgrammeRules:
@@ -52,9 +57,8 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         from bot.channels.whatsapp import WhatsAppChannel
 
         channels["whatsapp"] = WhatsAppChannel(settings)
-    services: dict[str, Any] = {"settings": settings,
-                                "rules": load_rules(settings.instance_path / "rules.json"),
-                                "templates": load_templates(settings.instance_path / "whatsapp_templates.json")}
+    services = Services(rules=load_rules(settings.instance_path / "rules.json"), settings=settings,
+                        templates=load_templates(settings.instance_path / "whatsapp_templates.json"))
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                    readers=make_reader_factory(engine),
                    sender=Sender(sessions, channels, clock, send_limiter(settings, channels)),
@@ -93,7 +97,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(webchat.blueprint)
     cli.register(app)
+    if click.get_current_context(silent=True) is None:  # serving (gunicorn, tests), not a CLI command
+        start_background(runtime)
+    app.before_request(lambda: start_background(runtime))  # `flask run` builds the app inside a command
     return app
+
+
+def start_background(runtime: Runtime) -> None:
+    """This process answers stored messages and sends due rows in the background, unless BACKGROUND_WORK=0
+    (then `flask --app app worker` processes do it) or it already does."""
+    if runtime.settings.background_work and runtime.background is None:
+        with _starting:
+            if runtime.background is None:
+                Background(runtime).start()
 
 
 def main() -> None:
@@ -122,7 +138,10 @@ def main() -> None:
 
 
 def close_runtime(runtime: Runtime) -> None:
-    """Channels' threads and connections, then the database pool: nothing of them may cross a fork."""
+    """The background thread, channels' threads and connections, then the database pool: nothing of them
+    may cross a fork."""
+    if runtime.background is not None:
+        runtime.background.stop()
     for channel in runtime.sender.channels.values():
         close = getattr(channel, "close", None)
         if close is not None:

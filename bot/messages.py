@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+def printable(text: str) -> str:
+    """What a database can store and a person typed: no NUL (PostgreSQL refuses it), no lone surrogates
+    (UTF-8 refuses them). The one cleaner for every channel's payload and the core."""
+    text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One thing a person sent, already taken out of its provider's payload."""

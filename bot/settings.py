@@ -61,6 +61,18 @@ def parse_frozen_now(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def parse_switch(value: str | None, *, default: bool) -> bool:
+    """`1`/`0` (also on/off, true/false, yes/no); unset means the default, anything else stops the start."""
+    if value is None or not value.strip():
+        return default
+    word = value.strip().lower()
+    if word in ("1", "on", "true", "yes"):
+        return True
+    if word in ("0", "off", "false", "no"):
+        return False
+    raise ValueError(f"expected 1 or 0, got {value!r}")
+
+
 def _positive_int(value: str | None, default: int) -> int:
     """A whole number above zero, or the default when unset; anything else stops the start with a clear error."""
     if not value:
@@ -96,6 +108,7 @@ class Settings:
     send_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SEND_LIMITS))
     webchat: str | None = None  # None: unset, so off unless `make run` serves the demo branch
     inbound_retention_days: int = INBOUND_RETENTION_DAYS  # INBOUND_RETENTION_DAYS: received texts are blanked after this many days
+    background_work: bool = True  # BACKGROUND_WORK: serving processes also answer and send (0: `worker` does)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -128,6 +141,7 @@ class Settings:
             webchat=parse_webchat(env.get("WEBCHAT")),
             inbound_retention_days=_positive_int(env.get("INBOUND_RETENTION_DAYS"),
                                                  INBOUND_RETENTION_DAYS),
+            background_work=parse_switch(env.get("BACKGROUND_WORK"), default=True),
         )
 
     @property

@@ -1,6 +1,6 @@
 """What the bot answers: one table of keywords, read like the menu a member sees, and one of flow steps.
 
-`handle(turn)` is the only entry point (bot/conversation.py calls it). Order of precedence:
+`handle(turn)` is the only entry point (bot/turns.py calls it). Order of precedence:
 1. a keyword whose row interrupts (STOP, MENU, BATAL, HAPUS, ...): it leaves any flow at once, typos forgiven;
 2. the step of a flow in progress, for a message the step reads as its answer (a card number, a date, a count,
    any text at the complaint step). A message it cannot read that is clearly a keyword (typed as it is, or a
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.keywords import closest, normalise
 from bot.messages import Outgoing, Reply
 from handlers import (

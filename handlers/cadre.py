@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import outbox
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Outgoing, Reply
 from handlers import menu

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Choice, Reply
 from handlers.cadre_lists import todays_tasks
 from handlers.cadre_records import as_messages, file_report, problem_text, resolve

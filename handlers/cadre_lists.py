@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Choice, Reply
 from handlers.context import cadre_now, cadre_of, rules_of
 from handlers.texts import date_text, day_text, text

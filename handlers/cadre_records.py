@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Outgoing
 from handlers.context import cadre_now, reach_of, rules_of
 from handlers.recipients import RECEIPT, deliver, family_chats, notify_family

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Reply
 from handlers import cadre_guided, menu
 from handlers.cadre import show_menu

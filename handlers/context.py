@@ -5,25 +5,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.conversation import Turn
-from bot.settings import Settings
+from bot.turns import Turn
 from handlers.recipients import Reach
 from models import Cadre, Family
-from rules.programme import DEFAULT_RULES, ProgrammeRules
+from rules.programme import ProgrammeRules
 from rules.regions import zone_for_region
 
 
 def rules_of(turn: Turn) -> ProgrammeRules:
     """The branch's programme rules (instance/rules.json), the defaults in bare handler tests."""
-    rules = turn.services.get("rules")
-    return rules if isinstance(rules, ProgrammeRules) else DEFAULT_RULES
+    return turn.rules
 
 
 def reach_of(turn: Turn) -> Reach:
     """How far notices go (WhatsApp by phone when configured, with its templates); nowhere extra in bare
     handler tests."""
-    settings = turn.services.get("settings")
-    return Reach.of(settings if isinstance(settings, Settings) else None, turn.services.get("templates"))
+    return Reach.of(turn.settings, turn.services.templates)
 
 
 def cadre_of(turn: Turn) -> Cadre | None:

@@ -3,7 +3,7 @@ chosen for the session (until MENU or 30 quiet minutes), so that "Yang mana?" is
 
 from __future__ import annotations
 
-from bot.conversation import STATE_TIMEOUT, Turn
+from bot.turns import STATE_TIMEOUT, Turn
 from bot.keywords import closest, normalise
 from models import Family
 from rules.display import called_name

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Choice, Reply
 from handlers.families import family_label, family_named, remember, session_family_id
 from handlers.steps import Resume, ask_again

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Outgoing, Reply
 from handlers import rehab
 from handlers.context import in_cadre_menu

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import outbox
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Reply
 from handlers import identity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.messages import Choice, Reply
 from handlers.families import forget_chosen_family
 from handlers.texts import text

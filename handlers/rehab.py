@@ -21,7 +21,7 @@ from itertools import groupby
 
 from sqlalchemy import select
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Reply
 from handlers import identity

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.conversation import Turn
+from bot.turns import Turn
 from handlers.context import family_today, rules_of
 from handlers.texts import date_text, month_text, text
 from models import Family, Member

@@ -55,19 +55,32 @@ class ChatFamily(Base):
     chat: Mapped[Chat] = relationship(back_populates="links")
 
 
+# Inbound messages still to answer. Written out, like PENDING below, so a claim's WHERE matches the index's.
+WAITING = "processed_at IS NULL"
+
+
 class InboundMessage(Base):
-    """Every message received; the unique key makes a provider's retry a no-op on any worker."""
+    """Every message received, stored before it is answered (the webhook's acknowledgement); the unique key
+    makes a provider's retry a no-op on any worker. A worker answers it later and sets `processed_at`."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (UniqueConstraint("channel", "provider_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_id"),
+        Index("ix_inbound_waiting", "id", sqlite_where=text(WAITING), postgresql_where=text(WAITING)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     provider_id: Mapped[str] = mapped_column(String(64))  # Telegram update_id, Twilio MessageSid, web id
+    address: Mapped[str | None] = mapped_column(String(64))  # the chat's address (its order key until answered)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="text")  # text / choice / contact / sticker ...
     text: Mapped[str] = mapped_column(Text, default="")
+    # The rest of what was received (button, contact, location, sender's name and phone) until answered;
+    # emptied then, so no personal data lingers here.
+    payload: Mapped[dict[str, Any] | None]
     received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]  # answered (None: waiting for a worker)
 
 
 # Rows a sender may still have to send. Written out (not bound parameters) so that SQLite, like PostgreSQL,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,3 +68,11 @@ def make_reader_factory(engine: Engine) -> sessionmaker[Session]:
 def is_sqlite(session_or_engine: Session | Engine) -> bool:
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "sqlite"
+
+
+def insert_ignoring_duplicates(bind: Session | Connection | Engine, model: Any,
+                               keys: list[str]) -> postgresql.Insert | sqlite.Insert:
+    """`INSERT ... ON CONFLICT (keys) DO NOTHING` for this database: a repeat is a no-op, without a savepoint."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)

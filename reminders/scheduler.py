@@ -29,7 +29,7 @@ from reminders.dispatch import DispatchCounts, dispatch_due
 from reminders.planner import plan_reminders
 from reminders.rehab_notices import overdue_instalments, remind_overdue
 from reminders.templates import WhatsAppTemplates
-from rules.programme import DEFAULT_RULES, ProgrammeRules
+from rules.programme import ProgrammeRules
 from rules.regions import WIB
 
 log = logging.getLogger(__name__)
@@ -79,12 +79,11 @@ def purge_once(runtime: Runtime, at: datetime | None = None) -> str:
     return (f"inbound texts purged: {purged.inbound}; identity look-ups dropped: {purged.lookups}; "
             f"attempts dropped: {purged.attempts}")
 def _rules(runtime: Runtime) -> ProgrammeRules:
-    rules = runtime.services.get("rules")
-    return rules if isinstance(rules, ProgrammeRules) else DEFAULT_RULES
+    return runtime.services.rules
 
 
 def _templates(runtime: Runtime) -> WhatsAppTemplates:
-    templates = runtime.services.get("templates")
+    templates = runtime.services.templates
     return templates if isinstance(templates, WhatsAppTemplates) else WhatsAppTemplates({})
 
 

@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app import build_runtime, create_app
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.worker import Background, stop_all
 from models import Base
 from models.db import make_engine
 from models.schema import migrate
@@ -77,8 +79,13 @@ def settings(database_url: str, tmp_path: Path, now: datetime) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings) -> Iterator[Runtime]:
+    """The service's parts, with its background worker running as in a serving process: stored messages
+    are answered and their replies sent at once. Due rows are not swept on a timer here, so a test that
+    sends by hand (`sender.run_once()`) is the only one sending them."""
     rt = build_runtime(settings)
+    Background(rt, sweep_every=None).start()
     yield rt
+    stop_all()  # this runtime's worker, and any a test's own app started
     for channel in rt.sender.channels.values():  # the Telegram adapter owns a thread and an event loop
         close = getattr(channel, "close", None)
         if close is not None:
@@ -93,8 +100,21 @@ def app(runtime: Runtime):  # type: ignore[no-untyped-def]
     return application
 
 
+class SettledClient(FlaskClient):
+    """A test client that, after each request, waits for the app's background work to catch up, as a person
+    waits for the reply: a webhook answers when the message is stored, the reply follows from the worker."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        response = super().open(*args, **kwargs)
+        background = self.application.extensions["kaderbot"].background
+        if background is not None:
+            assert background.settle(), "the background worker did not finish in time"
+        return response
+
+
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
+    app.test_client_class = SettledClient
     return app.test_client()
 
 

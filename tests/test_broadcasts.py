@@ -87,8 +87,8 @@ def test_stop_during_a_broadcast_holds_back_what_was_not_sent_yet(app, runtime, 
 
     now = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
     with runtime.sessions.begin() as session:
-        plan_broadcasts(session, now, runtime.services["rules"])
-        dispatch_due(session, now, queued_at=runtime.clock.now(), rules=runtime.services["rules"], rates=rate_table(session),
+        plan_broadcasts(session, now, runtime.services.rules)
+        dispatch_due(session, now, queued_at=runtime.clock.now(), rules=runtime.services.rules, rates=rate_table(session),
                      templates=WhatsAppTemplates({}), limit=2)  # two are queued in the outbox, two still planned
     runtime.sender.run_once(limit=1)  # one goes out
     for person in people:  # everyone says STOP before the rest goes

@@ -43,7 +43,7 @@ def notices(db, address: str) -> list[str]:  # type: ignore[no-untyped-def]
 def import_payments(runtime, tmp_path, *lines: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "payments.csv"
     path.write_text("reference,family_number,amount,paid_at,channel\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return import_file(runtime.sessions, "payments", path, today=date(2025, 6, 30), rules=runtime.services["rules"])
+    return import_file(runtime.sessions, "payments", path, today=date(2025, 6, 30), rules=runtime.services.rules)
 
 
 # --- reconciliation ------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_a_collection_unconfirmed_after_seven_days_is_flagged_to_the_supervisor_
 
 
 def test_the_reconciliation_delay_is_the_branchs(runtime, branch, db):
-    runtime.services["rules"] = ProgrammeRules(report_confirm_days=3)
+    runtime.services.rules = ProgrammeRules(report_confirm_days=3)
     sri = chat_of(runtime, "web-sri", SRI_PHONE)
     chat_of(runtime, "web-endang", ENDANG_PHONE)
     sri.wait(days=-4)

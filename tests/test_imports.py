@@ -36,7 +36,7 @@ def members_csv(tmp_path: Path, *rows: str, name: str = "members.csv") -> Path:
 
 
 def run(runtime, kind: str, path: Path):  # type: ignore[no-untyped-def]
-    return import_file(runtime.sessions, kind, path, today=TODAY, rules=runtime.services["rules"])
+    return import_file(runtime.sessions, kind, path, today=TODAY, rules=runtime.services.rules)
 
 
 def member(db, card_number: str) -> Member:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.messages import Incoming
 from models import Member, OutboxMessage, Ticket
 from tests.journeys import BUDI_PHONE, CADRE_PHONE, arrange_branch, verify
 from tests.transcript import Person
@@ -62,10 +61,9 @@ def test_a_member_is_greeted_by_the_name_they_use_not_a_title(runtime, branch, d
 def test_the_menu_greets_the_chat_by_the_name_it_uses(runtime, branch):
     member = Person(runtime, address="web-syahrul")
     # The web chat passes the name typed on its first page, as WhatsApp passes a profile name.
-    reply = runtime.receive(Incoming(channel="web", address="web-syahrul", provider_id="named-1",
-                                     received_at=member.now(), text="MENU", sender_name="H. Muhammad Syahrul"))
+    reply = member.send("MENU", sender_name="H. Muhammad Syahrul")
     assert reply
-    body = member.rows(reply)[0].body
+    body = reply[0]
     assert body.startswith("Halo Syahrul!")
 
 

@@ -80,7 +80,7 @@ def test_inside_the_window_the_same_reminder_goes_as_text(app, runtime, db, twil
 
 
 def test_without_a_template_nothing_is_sent_outside_the_window(app, runtime, db, twilio_api):
-    runtime.services["templates"].by_kind.pop("dues_arrears")
+    runtime.services.templates.by_kind.pop("dues_arrears")
     on_whatsapp(runtime, db)
     before = len(twilio_api.messages)
     assert "skipped: no_template 1" in remind(app)

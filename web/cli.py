@@ -93,7 +93,7 @@ def register(app: Flask) -> None:
         rt = runtime()
         migrate(rt.engine)
         report = import_file(rt.sessions, kind, path, today=rt.clock.now().date(),
-                             progress=sys.stderr.isatty(), rules=rt.services["rules"])
+                             progress=sys.stderr.isatty(), rules=rt.services.rules)
         click.echo(report.summary())
         for line, reason in report.rejected:
             click.echo(f"  line {line}: {reason}")
@@ -172,7 +172,7 @@ def register_broadcasts(app: Flask) -> None:
                        until: str | None) -> None:
         """Schedule a broadcast; prints its id and how many families it reaches today."""
         rt = runtime()
-        rules = rt.services["rules"]
+        rules = rt.services.rules
         now = rt.clock.now()
         try:
             with rt.sessions.begin() as session:
@@ -193,7 +193,7 @@ def register_broadcasts(app: Flask) -> None:
         """Broadcasts with their next time, recipient count and a preview of the text."""
         rt = runtime()
         with rt.reading() as session:
-            views = listing(session, rt.clock.now(), rt.services["rules"], include_done)
+            views = listing(session, rt.clock.now(), rt.services.rules, include_done)
         if not views:
             click.echo("no broadcasts scheduled")
         for view in views:

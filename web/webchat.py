@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -29,7 +30,7 @@ from werkzeug.exceptions import HTTPException
 from bot.messages import Incoming
 from handlers.texts import text as catalogue_text
 from ingest.demo import Persona, demo_personas
-from models import Chat, OutboxMessage
+from models import Chat, InboundMessage, OutboxMessage
 from rules.phones import mobile_e164
 from web import runtime
 from web.edge import refuse_unbounded_body
@@ -41,6 +42,7 @@ MAX_ADDRESS = 64  # Chat.address and InboundMessage.provider_id are VARCHAR(64):
 MAX_MESSAGE_ID = 2**63 - 1  # outbox ids are BIGINT: a larger `after` cannot be bound (OverflowError)
 SLOT = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SHOWN = ("sent", "delivered", "read")
+ANSWER_WAIT = 5.0  # seconds a message's request waits for its answer before leaving it to the page's polling
 
 
 @dataclass(frozen=True)
@@ -107,16 +109,18 @@ def send():  # type: ignore[no-untyped-def]
     after = _after(payload.get("after"))
     chat = chat_for(_slot(slot), mobile_e164(phone[:64]) if phone else None)  # cadres are matched on E.164
     rt = runtime()
+    provider_id = _provider_id(chat.address, message_id)
     rt.receive(Incoming(
         channel="web",
         address=chat.address,
-        provider_id=_provider_id(chat.address, message_id),
+        provider_id=provider_id,
         received_at=rt.clock.now(),
         text=(text or "")[:5000],
         choice=(choice or "")[:64] or None,  # keys are Telegram callback data: 64 bytes at most
         sender_phone=chat.phone,
         sender_name=name or None,
     ))
+    _await_answer(provider_id)
     return jsonify(_messages(chat.address, after=after))
 
 
@@ -129,6 +133,31 @@ def poll():  # type: ignore[no-untyped-def]
     if visitor is None:  # a browser that never wrote has no chat yet
         return jsonify(messages=[], after=after)
     return jsonify(_messages(_address(visitor, slot), after=after))
+
+
+def _await_answer(provider_id: str, timeout: float = ANSWER_WAIT) -> None:
+    """Wait (briefly) until a worker has answered this message and its replies are sent, so the answer to
+    the request shows them at once, as a chat app would; after the timeout the page's polling shows them."""
+    rt = runtime()
+    deadline = time.monotonic() + timeout
+    while not _answered(provider_id) and time.monotonic() < deadline:
+        if rt.background is not None:
+            rt.background.wait_progress(0.05)  # woken when a batch of this process is done
+        else:
+            time.sleep(0.05)  # answered by a `worker` process: look again shortly
+
+
+def _answered(provider_id: str) -> bool:
+    rt = runtime()
+    with rt.reading() as db:
+        found = db.execute(select(InboundMessage.processed_at, InboundMessage.chat_id).where(
+            InboundMessage.channel == "web", InboundMessage.provider_id == provider_id)).first()
+        if found is None or found.processed_at is None:
+            return False
+        unsent = db.execute(select(OutboxMessage.id).where(
+            OutboxMessage.chat_id == found.chat_id, OutboxMessage.status.in_(("queued", "sending")),
+            OutboxMessage.next_attempt_at <= rt.clock.now()).limit(1)).first()
+        return unsent is None
 
 
 def chat_for(slot: str, claimed_phone: str | None) -> WebChat:

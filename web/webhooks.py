@@ -1,7 +1,8 @@
 """Provider webhooks: Telegram and WhatsApp (Twilio). Wrong or missing signature: 403 and nothing stored.
 
-Every inbound webhook goes through `runtime().receive(incoming)`, which dedupes on the provider's id,
-answers, commits, and sends the replies at once. Whatever a provider or a stranger posts gets a 4xx at
+Every inbound webhook goes through `runtime().receive(incoming)`: one idempotent insert on the provider's
+id, committed, and the worker woken (bot/worker.py), which answers and sends the replies; the webhook
+answers 200 as soon as the message is stored. Whatever a provider or a stranger posts gets a 4xx at
 worst, never a 500: a 500 would make the provider retry something that can never succeed. Bodies are
 bounded before they are read (web/edge.py).
 """

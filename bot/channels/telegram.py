@@ -51,7 +51,7 @@ from telegram.error import (
 )
 
 from bot.channels import SendFailure
-from bot.messages import Incoming
+from bot.messages import Incoming, printable
 from bot.settings import Settings
 from models import OutboxMessage
 
@@ -264,8 +264,8 @@ def incoming_from(update: Update, now: datetime) -> Incoming | None:
         chat = query.message.chat if query.message is not None else None
         address = str(chat.id if chat is not None else query.from_user.id)  # private chat id == user id
         return Incoming(channel="telegram", address=address, provider_id=provider_id, received_at=now,
-                        choice=clean(query.data) if query.data is not None else None,
-                        callback_id=query.id, sender_name=clean(query.from_user.first_name) or None)
+                        choice=printable(query.data) if query.data is not None else None,
+                        callback_id=query.id, sender_name=printable(query.from_user.first_name) or None)
     message = update.message
     if message is None:  # edited_message, channel_post, inline_query, my_chat_member, ...
         return None
@@ -276,8 +276,8 @@ def _incoming_from_message(message: Message, provider_id: str, now: datetime) ->
     sender = message.from_user
     base: dict[str, Any] = {
         "channel": "telegram", "address": str(message.chat.id), "provider_id": provider_id,
-        "received_at": now, "text": clean(message.text or message.caption or "")[:5000],
-        "sender_name": (clean(sender.first_name) or None) if sender else None,
+        "received_at": now, "text": printable(message.text or message.caption or "")[:5000],
+        "sender_name": (printable(sender.first_name) or None) if sender else None,
     }
     if message.contact is not None:
         contact = message.contact
@@ -304,10 +304,6 @@ def attachment_kind(message: Message) -> str | None:
             return str(kind) if str(kind) in MEDIA_KINDS else "other"
     return None
 
-
-def clean(text: str) -> str:
-    """What a database can store: no NUL (PostgreSQL refuses it), no lone surrogates (UTF-8 refuses them)."""
-    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def e164(phone: str) -> str:

@@ -24,7 +24,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels import SendFailure
-from bot.messages import Incoming
+from bot.messages import Incoming, printable
 from bot.settings import Settings
 from models import OutboxMessage
 
@@ -149,7 +149,7 @@ def with_prefix(address: str) -> str:
 
 def parse_inbound(form: Mapping[str, str], now: datetime) -> Incoming | None:
     """Twilio's inbound message form. None when it lacks what every real one has (From, MessageSid)."""
-    form = {key: clean(str(value)) for key, value in form.items()}
+    form = {key: printable(str(value)) for key, value in form.items()}
     sender = (form.get("From") or "").strip()
     sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
     if not sender or not sid or len(sender) > 64 or len(sid) > 64:
@@ -193,10 +193,6 @@ def _media(form: Mapping[str, str]) -> str | None:
     content_type = (form.get("MediaContentType0") or "").lower()
     return next((kind for prefix, kind in MEDIA_KINDS if content_type.startswith(prefix)), "other")
 
-
-def clean(text: str) -> str:
-    """What a database can store: no NUL (PostgreSQL refuses it), no lone surrogates (UTF-8 refuses them)."""
-    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def signature_valid(url: str, form: Mapping[str, Any], signature: str | None, auth_token: str) -> bool:

@@ -1,7 +1,9 @@
-"""One path in: dedupe an Incoming, find its chat and saved step, ask the handlers, queue their replies.
+"""A turn of a conversation: one stored inbound message, its chat and saved step, the handlers' answer, and
+the replies queued in the outbox.
 
-Everything happens in the caller's transaction (one request, one poll), so the inbound record, the records
-a handler changes, the new state and the queued replies are committed together or not at all.
+Everything happens in the caller's transaction (a worker's batch, bot/worker.py), so the records a handler
+changes, the chat's new state and the queued replies are committed together or not at all. The dedupe
+happened before, when the message was stored (bot/inbox.py).
 """
 
 from __future__ import annotations
@@ -12,15 +14,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import Choice, Incoming, Reply
-from models import Cadre, Chat, InboundMessage, OutboxMessage
+from bot.settings import Settings
+from models import Cadre, Chat, OutboxMessage
+from models.db import insert_ignoring_duplicates
+from rules.programme import DEFAULT_RULES, ProgrammeRules
 
 STATE_TIMEOUT = timedelta(minutes=30)  # a half-finished flow is forgotten after this much silence
 MAX_TEXT = 1000  # longer messages are cut: nobody types more on a phone, and noise stays small
+
+
+@dataclass
+class Services:
+    """What handlers may need besides the message, loaded once at start (app.py)."""
+
+    rules: ProgrammeRules = DEFAULT_RULES  # the branch's programme rules (instance/rules.json)
+    settings: Settings | None = None  # None in bare handler tests: notices reach only existing chats
+    templates: object | None = None  # reminders/templates.WhatsAppTemplates (a layer above bot/)
 
 
 @dataclass
@@ -35,35 +48,68 @@ class Turn:
     state: str | None  # the step in progress (None when idle or expired)
     data: dict[str, Any]  # the step's saved data
     expired: bool = False  # a step was in progress but timed out
-    services: dict[str, Any] = field(default_factory=dict)  # rules, settings: what handlers may need
+    services: Services = field(default_factory=Services)
 
     @property
     def language(self) -> str:
+        """The chat's language: "id" or "en"."""
         return self.chat.language
 
     @property
     def words(self) -> list[str]:
+        """The text split on whitespace."""
         return self.text.split()
+
+    @property
+    def rules(self) -> ProgrammeRules:
+        """The branch's programme rules."""
+        return self.services.rules
+
+    @property
+    def settings(self) -> Settings | None:
+        """The service's settings (None in bare handler tests)."""
+        return self.services.settings
 
 
 Handle = Callable[[Turn], Reply]
 
 
-def receive(session: Session, incoming: Incoming, handle: Handle,
-            services: dict[str, Any] | None = None) -> list[OutboxMessage] | None:
-    """Process one message. Returns the queued replies, or None if this message was seen before."""
-    incoming = replace(incoming, text=printable(incoming.text))
+class CadrePhones:
+    """Which active cadre, if any, has this phone: asked once per phone per batch, not once per message."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[str, int | None] = {}
+
+    def cadre_id(self, phone: str) -> int | None:
+        """The cadre recognised by this phone from the cadres file (WhatsApp, or a shared contact)."""
+        if phone not in self.known:
+            self.known[phone] = self.session.execute(
+                select(Cadre.id).where(Cadre.phone == phone, Cadre.active.is_(True))).scalar()
+        return self.known[phone]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A message answered: its chat, and the replies queued for it."""
+
+    chat_id: int
+    replies: list[OutboxMessage]
+
+
+def answer(session: Session, incoming: Incoming, handle: Handle, services: Services | None = None,
+           cadres: CadrePhones | None = None) -> Answered:
+    """Answer one stored message: find its chat and saved step, ask the handlers, queue their replies."""
+    cadres = cadres or CadrePhones(session)
     now = incoming.received_at
     chat = _chat_for(session, incoming, now)
-    if not _record_inbound(session, incoming, chat):
-        return None
     chat.last_inbound_at = now
     own_phone = incoming.sender_phone or (incoming.contact_phone if incoming.contact_is_sender else None)
     if own_phone and chat.phone != own_phone:
         chat.phone = own_phone
-        chat.cadre_id = _cadre_with_phone(session, own_phone)
+        chat.cadre_id = cadres.cadre_id(own_phone)
     elif chat.phone and chat.cadre_id is None:
-        chat.cadre_id = _cadre_with_phone(session, chat.phone)
+        chat.cadre_id = cadres.cadre_id(chat.phone)
     if incoming.sender_name and not chat.display_name:
         chat.display_name = incoming.sender_name[:120]
 
@@ -75,7 +121,7 @@ def receive(session: Session, incoming: Incoming, handle: Handle,
     incoming = _as_choice(incoming, last_choices)
 
     turn = Turn(session=session, chat=chat, incoming=incoming, now=now, text=incoming.text.strip()[:MAX_TEXT],
-                state=state, data=data, expired=expired, services=services or {})
+                state=state, data=data, expired=expired, services=services or Services())
     reply = handle(turn)
 
     offered = next((m.choices for m in reversed(reply.messages) if m.choices), ())
@@ -87,54 +133,20 @@ def receive(session: Session, incoming: Incoming, handle: Handle,
     rows = [outbox.queue(session, channel=chat.channel, address=chat.address, message=message, now=now,
                          chat_id=chat.id) for message in reply.messages]
     session.flush()
-    return rows
+    return Answered(chat.id, rows)
 
 
 def _chat_for(session: Session, incoming: Incoming, now: datetime) -> Chat:
+    """The chat of this address, created on its first message (by one idempotent insert: no savepoint)."""
     query = select(Chat).where(Chat.channel == incoming.channel, Chat.address == incoming.address)
     chat = session.execute(query).scalar_one_or_none()
     if chat is not None:
         return chat
-    chat = Chat(channel=incoming.channel, address=incoming.address, phone=incoming.sender_phone,
-                display_name=(incoming.sender_name or "")[:120] or None, language="id", state_data={},
-                created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(chat)
-    except IntegrityError:  # another worker created it a moment ago
-        return session.execute(query).scalar_one()
-    return chat
-
-
-def printable(text: str) -> str:
-    """Without NUL and lone surrogates: PostgreSQL refuses both, and no person typed them."""
-    text = text.replace("\x00", "")
-    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _cadre_with_phone(session: Session, phone: str) -> int | None:
-    """Cadres are recognised by the phone number in the cadres file (WhatsApp, or a shared contact)."""
-    return session.execute(select(Cadre.id).where(Cadre.phone == phone, Cadre.active.is_(True))).scalar()
-
-
-def _record_inbound(session: Session, incoming: Incoming, chat: Chat) -> bool:
-    """The unique (channel, provider_id) key makes a provider's retry a no-op on any worker."""
-    record = InboundMessage(channel=incoming.channel, provider_id=incoming.provider_id, chat_id=chat.id,
-                            kind=incoming.kind, text=incoming.text[:MAX_TEXT], received_at=incoming.received_at)
-    try:
-        with session.begin_nested():
-            session.add(record)
-    except IntegrityError:
-        return False
-    return True
+    session.execute(insert_ignoring_duplicates(session, Chat, ["channel", "address"]).values(
+        channel=incoming.channel, address=incoming.address, phone=incoming.sender_phone,
+        display_name=(incoming.sender_name or "")[:120] or None, language="id", state_data={},
+        created_at=now))
+    return session.execute(query).scalar_one()
 
 
 def _as_choice(incoming: Incoming, offered: list[list[str]]) -> Incoming:
@@ -155,4 +167,5 @@ def _as_choice(incoming: Incoming, offered: list[list[str]]) -> Incoming:
 
 
 def choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
+    """Choices from (key, label) pairs."""
     return tuple(Choice(key, label) for key, label in pairs)
