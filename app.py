@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -22,13 +22,10 @@ from bot.runtime import Runtime
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.turns import Services
-from bot.worker import Background
+from bot.worker import start_background
 from models.db import make_engine, make_reader_factory, make_session_factory
 from reminders.templates import WhatsAppTemplates
 from rules.programme import DEFAULT_RULES, ProgrammeRules
-
-
-_starting = threading.Lock()  # two first requests at once start one background, not two
 
 
 def load_rules(path: Path) -> ProgrammeRules:
@@ -101,15 +98,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         start_background(runtime)
     app.before_request(lambda: start_background(runtime))  # `flask run` builds the app inside a command
     return app
-
-
-def start_background(runtime: Runtime) -> None:
-    """This process answers stored messages and sends due rows in the background, unless BACKGROUND_WORK=0
-    (then `flask --app app worker` processes do it) or it already does."""
-    if runtime.settings.background_work and runtime.background is None:
-        with _starting:
-            if runtime.background is None:
-                Background(runtime).start()
 
 
 def main() -> None:

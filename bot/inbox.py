@@ -12,18 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Incoming, printable
+from bot.turns import MAX_TEXT
 from models import InboundMessage
 from models.chats import WAITING
 from models.db import insert_ignoring_duplicates, is_sqlite
 
 NOTIFY_CHANNEL = "kaderbot_inbound"  # PostgreSQL LISTEN/NOTIFY: wakes the workers on every machine
-INBOUND = InboundMessage.__table__
+INBOUND = cast(Table, InboundMessage.__table__)
 EXTRA_FIELDS = ("choice", "contact_phone", "contact_is_sender", "location", "media", "sender_name",
                 "sender_phone")
 
@@ -36,9 +37,9 @@ def store(connection: Connection, incoming: Incoming) -> bool:
     extra: dict[str, Any] = {name: getattr(incoming, name) for name in EXTRA_FIELDS if getattr(incoming, name)}
     statement = insert_ignoring_duplicates(connection, InboundMessage, ["channel", "provider_id"]).values(
         channel=incoming.channel, provider_id=incoming.provider_id, address=incoming.address,
-        kind=incoming.kind, text=printable(incoming.text), payload=extra or None,
-        received_at=incoming.received_at)
-    stored = connection.execute(statement).rowcount == 1
+        kind=incoming.kind, text=printable(incoming.text).strip()[:MAX_TEXT], payload=extra or None,
+        received_at=incoming.received_at).returning(INBOUND.c.id)
+    stored = connection.execute(statement).first() is not None
     if stored and connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
     return stored

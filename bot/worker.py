@@ -13,11 +13,13 @@ message stored on any machine wakes the workers of every machine. A slow timer i
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 import weakref
 from typing import Any
 
+import psycopg
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
@@ -212,11 +214,9 @@ class Background:
         """PostgreSQL: ring the doorbell on every NOTIFY from a webhook on any machine."""
         while not self.stopping.is_set():
             try:
-                raw = self.runtime.engine.raw_connection()
-                raw.detach()  # its own connection for as long as it listens, outside the pool
-                connection: Any = raw.driver_connection
-                connection.autocommit = True
-                connection.execute(f"LISTEN {inbox.NOTIFY_CHANNEL}")
+                url = self.runtime.engine.url.set(drivername="postgresql")
+                connection = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+                connection.execute(f"LISTEN {inbox.NOTIFY_CHANNEL}")  # its own connection, outside the pool
                 try:
                     while not self.stopping.is_set():
                         for _notice in connection.notifies(timeout=1.0, stop_after=1):
@@ -226,6 +226,39 @@ class Background:
             except Exception:  # the server restarted, say: the safety net covers the gap
                 log.warning("LISTEN %s lost; listening again shortly", inbox.NOTIFY_CHANNEL, exc_info=True)
                 self.stopping.wait(1.0)
+
+
+_starting = threading.Lock()  # two first requests at once start one background, not two
+
+
+def start_background(runtime: Runtime) -> None:
+    """This process answers stored messages and sends due rows in the background, unless BACKGROUND_WORK=0
+    (then `flask --app app worker` processes do it) or it already does."""
+    if runtime.settings.background_work and runtime.background is None:
+        with _starting:
+            if runtime.background is None:
+                Background(runtime).start()
+
+
+CROSS_PROCESS_LOOK = 0.5  # SQLite: a `worker` process cannot be woken from a web process, so it looks this often
+
+
+def run_forever(runtime: Runtime) -> None:
+    """`flask --app app worker`: answer and send until SIGINT or SIGTERM, then finish the batch in hand.
+
+    On PostgreSQL NOTIFY wakes it at once; on SQLite (one machine) it looks for waiting messages twice a
+    second with a read, since nothing in another process can ring it.
+    """
+    sqlite = runtime.engine.dialect.name == "sqlite"
+    background = Background(runtime, safety_net=CROSS_PROCESS_LOOK if sqlite else SAFETY_NET).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        background.stop()
 
 
 def stop_all() -> None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.turns import Turn
 from bot.keywords import closest, normalise
 from bot.messages import Outgoing, Reply
+from bot.turns import Turn
 from handlers import (
     cadre,
     cadre_guided,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import outbox
-from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Outgoing, Reply
+from bot.turns import Turn
 from handlers import menu
 from handlers.context import cadre_of, in_cadre_menu
 from handlers.texts import text

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.turns import Turn
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers.cadre_lists import todays_tasks
 from handlers.cadre_records import as_messages, file_report, problem_text, resolve
 from handlers.context import cadre_now, cadre_of, rules_of

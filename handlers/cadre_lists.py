@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.turns import Turn
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers.context import cadre_now, cadre_of, rules_of
 from handlers.texts import date_text, day_text, text
 from models import Assignment, Cadre, Family, Visit

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.turns import Turn
 from bot.messages import Outgoing
+from bot.turns import Turn
 from handlers.context import cadre_now, reach_of, rules_of
 from handlers.recipients import RECEIPT, deliver, family_chats, notify_family
 from handlers.texts import date_text, text

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.turns import Turn
 from bot.messages import Reply
+from bot.turns import Turn
 from handlers import cadre_guided, menu
 from handlers.cadre import show_menu
 from handlers.cadre_records import (

@@ -3,8 +3,8 @@ chosen for the session (until MENU or 30 quiet minutes), so that "Yang mana?" is
 
 from __future__ import annotations
 
-from bot.turns import STATE_TIMEOUT, Turn
 from bot.keywords import closest, normalise
+from bot.turns import STATE_TIMEOUT, Turn
 from models import Family
 from rules.display import called_name
 from rules.identifiers import mask_identifier

@@ -31,8 +31,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.turns import Turn
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers.families import family_label, family_named, remember, session_family_id
 from handlers.steps import Resume, ask_again
 from handlers.texts import text

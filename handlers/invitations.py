@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.turns import Turn
 from bot.messages import Outgoing, Reply
+from bot.turns import Turn
 from handlers import rehab
 from handlers.context import in_cadre_menu
 from handlers.texts import text

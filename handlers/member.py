@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import outbox
-from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers import identity
 from handlers.context import reach_of
 from handlers.recipients import notify_cadre

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.turns import Turn
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers.families import forget_chosen_family
 from handlers.texts import text
 from rules.display import called_name

@@ -21,9 +21,9 @@ from itertools import groupby
 
 from sqlalchemy import select
 
-from bot.turns import Turn
 from bot.keywords import normalise
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers import identity
 from handlers.context import local_date
 from handlers.situation import Situation, payer_text, read_situation

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot.turns import Turn
 from bot.messages import Choice, Reply
+from bot.turns import Turn
 from handlers.texts import text
 from handlers.values import yes_or_no
 

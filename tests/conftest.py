@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -112,10 +113,15 @@ class SettledClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def settled_client(app: Flask) -> FlaskClient:
+    """A test client of `app` that waits for its background work after each request."""
     app.test_client_class = SettledClient
     return app.test_client()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return settled_client(app)
 
 
 class FreshReads(Session):

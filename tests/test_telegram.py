@@ -22,7 +22,9 @@ from bot.settings import Settings
 from handlers.menu import MENU_ITEMS
 from handlers.texts import text
 from models import Chat, InboundMessage, OutboxMessage
+from tests.conftest import settled_client
 from tests.fakes import TELEGRAM_SECRET, FakeTelegramAPI, with_telegram
+from tests.transcript import settle
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -370,7 +372,7 @@ def test_an_unreachable_api_leaves_the_row_for_a_later_try(settings, now):
 
     rt = build_runtime(replace(settings, telegram_api_url="http://127.0.0.1:9"))  # discard port: refused
     try:
-        client = create_app(runtime=rt).test_client()
+        client = settled_client(create_app(runtime=rt))
         assert post(client, MENU).status_code == 200
         [row] = stored(rt, OutboxMessage)
         assert (row.status, row.error_code) == ("failed", "network")
@@ -388,6 +390,7 @@ def test_polling_handles_updates_and_moves_the_offset(runtime, telegram_api):
     telegram_api.push_update(BUTTON)
 
     offset = poll_once(runtime, channel, None, timeout=1)
+    settle(runtime)  # the poller stores the updates; the background worker answers them
 
     assert offset == BUTTON["update_id"] + 1
     assert telegram_api.texts() == [text("menu", name=" Siti"), text("help")]

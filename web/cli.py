@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from bot.channels.telegram import TelegramChannel
 from bot.runtime import Runtime
+from bot.worker import run_forever as run_worker
+from bot.worker import start_background
 from ingest.demo import demo_personas
 from models import Family
 from models.schema import migrate
@@ -116,6 +118,12 @@ def register(app: Flask) -> None:
 
         run_forever(runtime())
 
+    @app.cli.command("worker")
+    def worker_command() -> None:
+        """Answer stored inbound messages and send due outbox rows until stopped (for BACKGROUND_WORK=0)."""
+        click.echo("Answering inbound messages and sending the outbox; Ctrl-C stops.")
+        run_worker(runtime())
+
     @app.cli.command("telegram-poll")
     def telegram_poll_command() -> None:
         """Answer Telegram by long polling (getUpdates) instead of the webhook: no public URL needed."""
@@ -123,6 +131,7 @@ def register(app: Flask) -> None:
 
         rt = runtime()
         migrate(rt.engine)
+        start_background(rt)  # the updates it stores are answered here too, unless BACKGROUND_WORK=0
         click.echo("Polling Telegram for updates (the webhook is removed while polling); Ctrl-C stops.")
         poll_forever(rt)
 
