@@ -97,6 +97,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_chat", "chat_id", "id"),
         Index("ix_outbox_pending", "priority", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
+        Index("ix_outbox_sent_at", "sent_at"),  # /healthz: when did anything last go out
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
