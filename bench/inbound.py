@@ -1,13 +1,19 @@
-"""How many signed WhatsApp webhooks per second the real app answers under gunicorn, next to its bare /healthz.
+"""Inbound messages under gunicorn: acknowledgements per second, and end to end (webhook in -> reply at the
+fake provider), each next to the same server's bare /healthz in the same run.
 
-    .venv/bin/python bench/inbound.py [-n 2000] [--clients 8] [--workers 2] [--threads 1] [--database-url URL]
+    .venv/bin/python bench/inbound.py [-n 2000] [--rate 100] [--paced 10] [--clients 8] [--workers 2]
+                                      [--threads 8] [--channels whatsapp,telegram] [--database-url URL]
 
-Starts the fake Twilio REST API in its own process, then `gunicorn app:create_app()` with WhatsApp pointed
-at it, a fresh SQLite database in a temporary directory (or --database-url, migrated first) and
-PUBLIC_BASE_URL matching the server. Each webhook is a whole round trip of the product: signature check,
-dedupe insert, chat state, the handler, the reply queued in the outbox, committed, sent to the fake Twilio
-through the real twilio client, and its outcome committed. /healthz (one `SELECT 1`) is measured on the same
-server in the same run, so the ratio says what a message costs beyond the HTTP stack itself.
+For each channel (WhatsApp: signed Twilio forms; Telegram: JSON updates with the secret header) and each
+database (a fresh SQLite file; PostgreSQL too with --database-url or TEST_DATABASE_URL), it starts the
+provider's fake in its own process and `gunicorn app:create_app()` as `make run` does (gthread), whose
+workers answer in the background (BACKGROUND_WORK=1). Then:
+
+1. bare: `-n` GET /healthz from `--clients` clients;
+2. burst: `-n` webhooks as fast as the clients go: the acknowledgement rate and latency, and the end-to-end
+   rate (messages over the time from the first post to the last reply arriving at the fake);
+3. paced: `--rate` webhooks a second for `--paced` seconds, open loop: reply latency p50/p99 (post sent ->
+   reply received by the fake, matched per chat in order).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
+import json
 import os
 import secrets
 import signal
@@ -24,78 +31,85 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from models import OutboxMessage  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.schema import migrate  # noqa: E402
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM  # noqa: E402
 
-BODIES = ("MENU", "BANTUAN", "HALO", "SIAPA", "BAHASA ID")  # what people type most, each answered at once
-WARM_UP = 50  # webhooks before measuring, so each worker has opened its pools
-SENDERS = 200  # distinct WhatsApp numbers: mostly different chats, some concurrency on the same chat
+BODIES = ("MENU", "BANTUAN", "HALO")  # what people type most; each gets exactly one reply
+WARM_UP = 50
+SENDERS = 200  # distinct chats: mostly different chats, some on the same chat at once
+TELEGRAM_TOKEN = "123456:TEST-token"  # the fake Bot API's
+TELEGRAM_SECRET = "bench-secret"
+
+Request = tuple[str, str, bytes, dict[str, str], str]  # method, path, body, headers, recipient
 
 
 @dataclass
 class Run:
-    """Timings of one phase: how long each request took, and which did not answer as expected."""
+    """One phase: when each request went and how long it took, and what failed."""
 
     latencies: list[float] = field(default_factory=list)
+    sent: list[tuple[str, float]] = field(default_factory=list)  # (recipient, wall-clock time posted)
     failures: dict[str, int] = field(default_factory=dict)
+    started: float = 0.0  # wall clock
     seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-    def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else 0.0
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
 
 
-Request = tuple[str, str, bytes, dict[str, str]]  # method, path, body, headers
+def one(port: int, request: Request, run: Run, lock: threading.Lock) -> None:
+    method, path, body, headers, recipient = request
+    posted = time.time()
+    started = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        outcome = "" if response.status == 200 else f"HTTP {response.status}"
+    except OSError as error:
+        outcome = type(error).__name__
+    elapsed = time.perf_counter() - started
+    with lock:
+        if outcome:
+            run.failures[outcome] = run.failures.get(outcome, 0) + 1
+        else:
+            run.latencies.append(elapsed)
+            run.sent.append((recipient, posted))
 
 
-def drive(port: int, requests: list[Request], clients: int, expect: int = 200) -> Run:
-    """Send `requests` from `clients` threads, one connection per request (gunicorn's sync workers close)."""
-    run = Run()
-    lock = threading.Lock()
-    cursor = itertools.count()
+def burst(port: int, requests: list[Request], clients: int) -> Run:
+    """Closed loop: `clients` threads, each posting its next request as soon as the last is answered."""
+    run, lock, cursor = Run(), threading.Lock(), itertools.count()
 
     def client() -> None:
-        mine: list[float] = []
-        failed: dict[str, int] = {}
         while (index := next(cursor)) < len(requests):
-            method, path, body, headers = requests[index]
-            started = time.perf_counter()
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                connection.close()
-                outcome = "" if response.status == expect else f"HTTP {response.status}"
-            except OSError as error:
-                outcome = type(error).__name__
-            if outcome:
-                failed[outcome] = failed.get(outcome, 0) + 1
-            else:
-                mine.append(time.perf_counter() - started)
-        with lock:
-            run.latencies.extend(mine)
-            for key, count in failed.items():
-                run.failures[key] = run.failures.get(key, 0) + count
+            one(port, requests[index], run, lock)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    run.started = time.time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -105,27 +119,80 @@ def drive(port: int, requests: list[Request], clients: int, expect: int = 200) -
     return run
 
 
-def webhooks(count: int, public_base_url: str, salt: str) -> list[Request]:
-    """Signed inbound WhatsApp forms, as Twilio posts them, each with its own MessageSid."""
+def paced(port: int, requests: list[Request], rate: float) -> Run:
+    """Open loop: request i goes at i / rate seconds, whatever the server's pace."""
+    run, lock = Run(), threading.Lock()
+    run.started = time.time()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for index, request in enumerate(requests):
+            delay = started + index / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, port, request, run, lock)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def whatsapp_requests(count: int, public: str, salt: str, senders: int = SENDERS) -> list[Request]:
     validator = RequestValidator(AUTH_TOKEN)
-    url = public_base_url + "/webhooks/whatsapp"
+    url = public + "/webhooks/whatsapp"
     requests: list[Request] = []
     for number in range(count):
         sid = f"SM{salt}{number:024x}"
-        phone = f"+62812{number % SENDERS:07d}"
-        form = {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": f"Peserta {number % SENDERS}",
+        phone = f"+62812{number % senders:07d}"
+        form = {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": f"Peserta {number % senders}",
                 "MessageType": "text", "SmsSid": sid, "WaId": phone[1:], "SmsStatus": "received",
                 "Body": BODIES[number % len(BODIES)], "To": SANDBOX_FROM, "NumSegments": "1",
                 "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": f"whatsapp:{phone}",
                 "ApiVersion": "2010-04-01"}
         headers = {"Content-Type": "application/x-www-form-urlencoded",
                    "X-Twilio-Signature": validator.compute_signature(url, form)}
-        requests.append(("POST", "/webhooks/whatsapp", urlencode(form).encode(), headers))
+        requests.append(("POST", "/webhooks/whatsapp", urlencode(form).encode(), headers, f"whatsapp:{phone}"))
+    return requests
+
+
+def telegram_requests(count: int, first_update: int, senders: int = SENDERS) -> list[Request]:
+    requests: list[Request] = []
+    for number in range(count):
+        chat = 700_000_000 + number % senders
+        update = {"update_id": first_update + number,
+                  "message": {"message_id": number + 1, "date": 1748829600, "text": BODIES[number % len(BODIES)],
+                              "from": {"id": chat, "is_bot": False, "first_name": "Peserta", "language_code": "id"},
+                              "chat": {"id": chat, "first_name": "Peserta", "type": "private"}}}
+        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+        requests.append(("POST", "/webhooks/telegram", json.dumps(update).encode(), headers, str(chat)))
     return requests
 
 
 def healthz(count: int) -> list[Request]:
-    return [("GET", "/healthz", b"", {})] * count
+    return [("GET", "/healthz", b"", {}, "")] * count
+
+
+def arrivals(fake_url: str) -> list[tuple[str, float]]:
+    with urlopen(fake_url + "/_fake/arrivals", timeout=30) as response:  # noqa: S310 (loopback, our own fake)
+        return [(str(to), float(at)) for to, at in json.load(response)["arrivals"]]
+
+
+def wait_for_replies(fake_url: str, count: int, seconds: float = 300) -> list[tuple[str, float]]:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = arrivals(fake_url)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def reply_latencies(run: Run, replies: list[tuple[str, float]]) -> list[float]:
+    """Per chat, the k-th reply answers the k-th message (each chat's order is kept)."""
+    waiting: dict[str, deque[float]] = defaultdict(deque)
+    for recipient, posted in sorted(run.sent, key=lambda pair: pair[1]):
+        waiting[recipient].append(posted)
+    latencies = []
+    for recipient, at in sorted(replies, key=lambda pair: pair[1]):
+        if waiting[recipient]:
+            latencies.append(at - waiting[recipient].popleft())
+    return latencies
 
 
 def free_port() -> int:
@@ -146,93 +213,118 @@ def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
     raise SystemExit(f"{what} did not come up within {seconds:.0f} s")
 
 
-def answers(port: int, path: str) -> bool:
+def answers(port: int) -> bool:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    connection.request("GET", path)
+    connection.request("GET", "/healthz")
     ok = connection.getresponse().status == 200
     connection.close()
     return ok
 
 
-def fake_twilio_requests(url: str) -> int:
-    import json
-    from urllib.request import urlopen
+def measure(channel: str, database_url: str, args: argparse.Namespace, tmp: str) -> dict[str, float]:
+    """One server, one channel, one database: the three phases."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    engine.dispose()
+    fake_module = "twilio_api" if channel == "whatsapp" else "telegram_api"
+    fake = subprocess.Popen([sys.executable, "-c", f"from tests.fakes.{fake_module} import main; main()"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert fake.stdout is not None
+    fake_url = fake.stdout.readline().strip()
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database_url, "KADERBOT_INSTANCE": tmp, "SECRET_KEY": "bench",
+           "PUBLIC_BASE_URL": public, "BACKGROUND_WORK": "1", "SEND_LIMIT_WHATSAPP": "off",
+           "SEND_LIMIT_TELEGRAM": "off", "SEND_LIMIT_TELEGRAM_CHAT": "off"}
+    for name in ("TELEGRAM_BOT_TOKEN", "TWILIO_ACCOUNT_SID", "KADERBOT_NOW", "WEBCHAT"):
+        env.pop(name, None)
+    if channel == "whatsapp":
+        env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_WHATSAPP_FROM=SANDBOX_FROM,
+                   TWILIO_API_URL=fake_url)
+    else:
+        env.update(TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_URL=fake_url,
+                   TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET)
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--threads",
+               str(args.threads), "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", "--backlog", "2048", "app:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    salt = secrets.token_hex(2)
+    first_update = int.from_bytes(secrets.token_bytes(3), "big") * 1000
 
-    with urlopen(url + "/_fake/stats", timeout=5) as response:  # noqa: S310 (loopback, our own fake)
-        return int(json.load(response)["requests"])
+    def requests(count: int, offset: int, senders: int = SENDERS) -> list[Request]:
+        if channel == "whatsapp":
+            return whatsapp_requests(count, public, f"{salt}{offset:02x}", senders)
+        return telegram_requests(count, first_update + offset * 100_000, senders)
 
+    try:
+        wait_until(lambda: answers(port), 60, "gunicorn")
+        burst(port, healthz(200), args.clients)
+        burst(port, requests(WARM_UP, 1), args.clients)
+        wait_for_replies(fake_url, WARM_UP, 60)
+        bare = burst(port, healthz(args.messages), args.clients)
 
-def report(name: str, run: Run) -> str:
-    failures = ", ".join(f"{key}: {count}" for key, count in sorted(run.failures.items())) or "none"
-    return (f"{name:<22} {len(run.latencies):>6} ok in {run.seconds:6.2f} s  {run.rate:8.1f} /s  "
-            f"p50 {run.percentile(0.50):6.1f} ms  p99 {run.percentile(0.99):6.1f} ms  failures: {failures}")
+        before = len(arrivals(fake_url))
+        acks = burst(port, requests(args.messages, 2), args.clients)
+        replies = wait_for_replies(fake_url, before + len(acks.latencies))
+        last_reply = max(at for _to, at in replies[before:]) if len(replies) > before else float("nan")
+        end_to_end = len(replies[before:]) / (last_reply - acks.started)
+
+        before = len(replies)
+        count = int(args.rate * args.paced)
+        steady = paced(port, requests(count, 3, senders=max(int(args.rate * 2), 1)), args.rate)
+        replies = wait_for_replies(fake_url, before + len(steady.latencies))
+        latencies = reply_latencies(steady, replies[before:])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        fake.terminate()
+        fake.wait(10)
+    failures = {**acks.failures, **steady.failures}
+    return {"bare": bare.rate, "acks": acks.rate, "ack_p50": percentile(acks.latencies, 0.5),
+            "ack_p99": percentile(acks.latencies, 0.99), "e2e": end_to_end,
+            "steady_acks": len(steady.latencies), "steady_replies": len(latencies), "sent": count,
+            "reply_p50": percentile(latencies, 0.5), "reply_p99": percentile(latencies, 0.99),
+            "failures": sum(failures.values())}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("-n", "--messages", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--rate", type=float, default=100.0, help="messages per second in the paced phase")
+    parser.add_argument("--paced", type=float, default=10.0, help="seconds of the paced phase")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients in the bursts")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses gthread)")
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file in a temp directory")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
+    parser.add_argument("--channels", default="whatsapp,telegram")
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),
+                        help="PostgreSQL as well (default: TEST_DATABASE_URL); SQLite always")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="kaderbot-bench-") as tmp:
-        database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(database_url)
-        migrate(engine)
-        with engine.connect() as connection:
-            outbox_before = connection.execute(select(func.count(OutboxMessage.id))).scalar_one()
+    print(f"gunicorn {args.workers}x{args.threads} gthread, background work in each worker, {args.clients} "
+          f"clients, {args.messages} messages a burst, paced {args.rate:.0f}/s for {args.paced:.0f} s, "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'database':<10} {'channel':<9} {'bare/s':>7} {'acks/s':>7} {'ratio':>5} {'ack p50/p99 ms':>15} "
+          f"{'e2e/s':>6} {'ratio':>5} {'reply p50/p99 ms at rate':>25} {'replies':>9} {'failed':>6}")
+    for database in ["sqlite"] + (["postgresql"] if args.database_url else []):
+        for channel in args.channels.split(","):
+            with tempfile.TemporaryDirectory(prefix="kaderbot-bench-") as tmp:
+                url = f"sqlite:///{tmp}/bench.db" if database == "sqlite" else str(args.database_url)
+                if database == "postgresql":
+                    reset_postgresql(url)
+                got = measure(channel, url, args, tmp)
+            print(f"{database:<10} {channel:<9} {got['bare']:7.0f} {got['acks']:7.0f} "
+                  f"{got['acks'] / got['bare']:5.2f} {got['ack_p50']:7.1f}/{got['ack_p99']:<7.1f} "
+                  f"{got['e2e']:6.0f} {got['e2e'] / got['bare']:5.2f} "
+                  f"{got['reply_p50']:12.1f}/{got['reply_p99']:<12.1f} "
+                  f"{got['steady_replies']:>4}/{got['sent']:<4} {got['failures']:>6}", flush=True)
 
-        fake = subprocess.Popen([sys.executable, "-c", "from tests.fakes.twilio_api import main; main()"], cwd=ROOT,
-                                stdout=subprocess.PIPE, text=True)
-        assert fake.stdout is not None
-        twilio_url = fake.stdout.readline().strip()
-        port = free_port()
-        public = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "KADERBOT_INSTANCE": tmp, "SECRET_KEY": "bench",
-               "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-               "TWILIO_WHATSAPP_FROM": SANDBOX_FROM, "TWILIO_API_URL": twilio_url, "PUBLIC_BASE_URL": public}
-        for name in ("TELEGRAM_BOT_TOKEN", "KADERBOT_NOW"):
-            env.pop(name, None)
-        command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
-                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048"]
-        if args.threads > 1:
-            command += ["--threads", str(args.threads), "--worker-class", "gthread"]
-        server = subprocess.Popen([*command, "app:create_app()"], cwd=ROOT, env=env)
-        try:
-            wait_until(lambda: answers(port, "/healthz"), 60, "gunicorn")
-            salt = secrets.token_hex(2)
-            drive(port, healthz(100), args.clients)  # warm: every worker has its pools and imports
-            drive(port, webhooks(WARM_UP, public, salt + "ff"), args.clients)
-            before = fake_twilio_requests(twilio_url)
 
-            health = drive(port, healthz(args.messages), args.clients)
-            inbound = drive(port, webhooks(args.messages, public, salt + "00"), args.clients)
-            replayed = drive(port, webhooks(min(args.messages, 500), public, salt + "00"), args.clients)
-
-            replies = fake_twilio_requests(twilio_url) - before
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
-            fake.terminate()
-            fake.wait(10)
-        with engine.connect() as connection:
-            statuses = dict(connection.execute(
-                select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)).all())
-            rows = sum(statuses.values()) - outbox_before - WARM_UP
-        engine.dispose()
-
-    dialect = database_url.split(":", 1)[0]
-    mode = f"{args.workers} sync workers" if args.threads <= 1 else f"{args.workers}x{args.threads} gthread"
-    print(f"gunicorn {mode}, {args.clients} clients, {dialect}, {args.messages} messages, {os.cpu_count()} CPUs")
-    print(report("GET /healthz", health))
-    print(report("POST /webhooks/whatsapp", inbound))
-    print(report("  same MessageSids again", replayed))
-    ratio = inbound.rate / health.rate if health.rate else 0.0
-    print(f"messages/s over healthz/s: {ratio:.2f} ({1 / ratio if ratio else 0:.1f}x the cost of a bare request)")
-    print(f"replies at the fake Twilio: {replies} for {args.messages} new messages "
-          f"(duplicates answered: {replies - args.messages}); outbox rows added: {rows}, by status: {statuses}")
+def reset_postgresql(url: str) -> None:
+    """An empty schema, so each run starts from the same tables."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
 
 
 if __name__ == "__main__":

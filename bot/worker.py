@@ -31,6 +31,9 @@ from models.chats import WAITING
 log = logging.getLogger(__name__)
 
 BATCH = 50  # messages per transaction: the write lock's cost is shared by the batch
+# SQLite has one write lock, which webhooks need for their one insert: a batch stops taking messages after
+# this long, so an acknowledgement never waits for more than about this (PostgreSQL locks rows, no limit).
+SQLITE_BATCH_SECONDS = 0.010
 SAFETY_NET = 5.0  # seconds between looks when nothing rang (a lost wake-up, a worker elsewhere that died)
 HELD_PAUSE = 0.02  # another worker holds a chat's earlier message: look again this soon
 
@@ -41,6 +44,7 @@ class Worker:
     def __init__(self, runtime: Runtime, batch: int = BATCH) -> None:
         self.runtime = runtime
         self.batch = batch
+        self.budget = SQLITE_BATCH_SECONDS if runtime.engine.dialect.name == "sqlite" else None
 
     def run_batch(self) -> int:
         """Answer one batch and send its replies; returns how many messages were answered."""
@@ -50,21 +54,26 @@ class Worker:
             with rt.sessions.begin() as session:
                 waiting = inbox.claim(session, self.batch)
                 _collect_queued(session, queued)
-                self._answer(session, waiting)
+                done = self._answer(session, waiting)
         except Exception:  # one message's bug must not block the others: answer them one at a time
             log.exception("a batch of inbound messages failed; answering them one by one")
             return self._one_by_one()
         self._send(queued)
-        return len(waiting)
+        return done
 
-    def _answer(self, session: Session, waiting: list[inbox.Waiting]) -> None:
+    def _answer(self, session: Session, waiting: list[inbox.Waiting]) -> int:
+        """Answer these in order, stopping early when the budget is spent (the rest wait for the next batch)."""
         rt = self.runtime
         cadres = turns.CadrePhones(session)
         answered = []
+        until = None if self.budget is None else time.perf_counter() + self.budget
         for message in waiting:
+            if answered and until is not None and time.perf_counter() > until:
+                break
             result = turns.answer(session, message.incoming, rt.handle, rt.services, cadres)
             answered.append((message.id, result.chat_id))
         inbox.mark_answered(session, answered, rt.clock.now())
+        return len(answered)
 
     def _one_by_one(self) -> int:
         """After a failed batch: each message in its own transaction; one that fails again is set aside."""

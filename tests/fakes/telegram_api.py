@@ -65,6 +65,7 @@ class FakeTelegramAPI(LoopbackServer):
     url: str = ""
     max_poll_wait: float = 0.5  # long polls are cut short so tests stay quick
     record: bool = True  # the benchmark keeps only a count
+    arrivals: list[tuple[str, float]] = field(default_factory=list)  # (chat_id, wall-clock time) of sendMessage
     requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -120,6 +121,7 @@ class FakeTelegramAPI(LoopbackServer):
         with self._changed:
             self.calls.clear()
             self.failures.clear()
+            self.arrivals.clear()
 
     # --- the server ----------------------------------------------------------------------------------------
 
@@ -136,6 +138,8 @@ class FakeTelegramAPI(LoopbackServer):
             self.requests += 1
             if self.record:
                 self.calls.append(Call(method, token, params, content_type))
+            if method == "sendMessage":
+                self.arrivals.append((str(params.get("chat_id", "")), time.time()))
             self._changed.notify_all()
             scripted = self.failures.get(method)
             failure = scripted.pop(0) if scripted else None
@@ -211,6 +215,9 @@ def _handler_for(api: FakeTelegramAPI) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             if self.path == "/_fake/stats":  # not the Bot API's: how many calls arrived (the benchmark asks)
                 self._reply(200, {"requests": api.requests})
+                return
+            if self.path == "/_fake/arrivals":  # when each sendMessage arrived, by chat (the benchmark asks)
+                self._reply(200, {"arrivals": api.arrivals})
                 return
             self._handle(b"", "")
 

@@ -76,6 +76,7 @@ class FakeTwilioAPI(LoopbackServer):
     requests: int = 0
     url: str = ""
     record: bool = True  # the benchmark keeps only a count
+    arrivals: list[tuple[str, float]] = field(default_factory=list)  # (To, wall-clock time): reply latency
     hold_after: int | None = None  # requests after this many hang, unanswered and unrecorded, until released
     _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,6 +114,7 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             self.messages.clear()
             self.failures.clear()
+            self.arrivals.clear()
         self.release()
 
     # --- the server ----------------------------------------------------------------------------------------
@@ -143,6 +145,8 @@ class FakeTwilioAPI(LoopbackServer):
             sid = f"SM{next(self._serial):08x}{secrets.token_hex(12)}"
             if code is None and self.record:
                 self.messages.append(SentMessage(sid, account, dict(form)))
+            if code is None:
+                self.arrivals.append((form.get("To", ""), time.time()))
         if code is not None:
             return error(code)
         return 201, message_resource(sid, account, form)
@@ -173,6 +177,8 @@ def _handler_for(api: FakeTwilioAPI) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             if self.path == "/_fake/stats":  # not Twilio's: how many creates arrived (the benchmark asks)
                 self._reply(200, {"requests": api.requests, "messages": len(api.messages)})
+            elif self.path == "/_fake/arrivals":  # when each message arrived, by recipient (the benchmark)
+                self._reply(200, {"arrivals": api.arrivals})
             else:
                 self._reply(404, error(20404)[1])
 
