@@ -171,23 +171,25 @@ class Background:
 
     def run(self) -> None:
         """The loop: answer until nothing waits, sweep when due, then sleep until rung (or the safety net)."""
-        rung = True
         while not self.stopping.is_set():
             with self.done:
                 self.cycles_started += 1
             try:
-                self.cycle(rung)
+                self.cycle()
             except Exception:  # the database is away, say: keep the thread, try again on the next ring
                 log.exception("background work failed; trying again")
                 self.stopping.wait(1.0)
             with self.done:
                 self.cycles_done += 1
                 self.done.notify_all()
-            rung = self.runtime.doorbell.wait(self.safety_net)
+            self.runtime.doorbell.wait(self.safety_net)
 
-    def cycle(self, rung: bool) -> None:
-        """Answer every waiting message (after a quiet period, only if a read shows one), then sweep."""
-        if rung or self.worker.waiting():
+    def cycle(self) -> None:
+        """Answer every waiting message, then sweep when due.
+
+        A read looks first: a write transaction with nothing to do would still take SQLite's write lock.
+        """
+        if self.worker.waiting():
             while not self.stopping.is_set():
                 answered = self.worker.run_batch()
                 with self.done:
