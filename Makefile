@@ -29,4 +29,5 @@ test: lint
 # TEST_DATABASE_URL is set.
 bench: $(STAMP)
 	$(BIN)/python bench/import_members.py --rows 100000
+	$(BIN)/python bench/inbound.py -n 500 --paced 5
 	$(BIN)/python bench/reminders.py --families 20000 --drain 1000 --limited 200 --limit 10
