@@ -58,11 +58,13 @@ class Refused(Exception):
 
 
 def mode() -> str:
+    """The web chat's mode: off, demo or on."""
     return str(current_app.config.get("WEBCHAT") or "off")
 
 
 @blueprint.before_request
 def only_when_enabled() -> None:
+    """404 when the web chat is off; bodies bounded before they are read."""
     if mode() == "off":
         abort(404)
     request.max_content_length = MAX_BODY  # tighter than the app's limit, checked before reading too
@@ -81,6 +83,7 @@ def json_error(error: HTTPException) -> Response | HTTPException:
 
 @blueprint.errorhandler(Refused)
 def refused(_error: Refused) -> tuple[Response, int]:
+    """403, saying in both languages that only the demo personas may be used."""
     return jsonify(error=catalogue_text("webchat.demo_only", "id"),
                    error_en=catalogue_text("webchat.demo_only", "en")), 403
 
