@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from rules.phones import mobile_e164
+from rules.phones import compact, mobile_e164
 from rules.regions import WIB
 
 
@@ -147,7 +147,6 @@ def parse_class(value: str) -> int:
     return klass
 
 
-PHONE_NOISE = re.compile(r"[\s\-.()/]")  # what rules/phones.py strips too
 # Indonesian mobile numbers as phonenumbers' metadata for ID describes them (national number 8[1-35-9] and 9
 # to 12 digits; no other number type of ID starts that way). tests/test_import_rules.py checks it against
 # rules/phones.py (phonenumbers) for every prefix and length: a number that matches is what phonenumbers
@@ -159,12 +158,8 @@ def parse_phone(value: str, column: str = "phone") -> str | None:
     """Any way Indonesians write a mobile number, as E.164 (rules/phones.py); None when empty."""
     if not value:
         return None
-    compact = PHONE_NOISE.sub("", value)
-    if compact.startswith("62"):
-        compact = "+" + compact
-    elif compact.startswith("8"):
-        compact = "0" + compact
-    national = compact[3:] if compact.startswith("+62") else compact[1:] if compact.startswith("0") else ""
+    written = compact(value)
+    national = written[3:] if written.startswith("+62") else written[1:] if written.startswith("0") else ""
     if NATIONAL_MOBILE.fullmatch(national):
         return "+62" + national
     phone = mobile_e164(value)
