@@ -70,15 +70,18 @@ class Run:
 
     @property
     def rate(self) -> float:
+        """Requests answered per second."""
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """The value at `fraction` (0.99: the 99th percentile), in milliseconds."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
 
 
 def one(port: int, request: Request, run: Run, lock: threading.Lock) -> None:
+    """Post one request on a fresh connection; record when it went, how long it took, or why it failed."""
     method, path, body, headers, recipient = request
     posted = time.time()
     started = time.perf_counter()
@@ -135,6 +138,7 @@ def paced(port: int, requests: list[Request], rate: float) -> Run:
 
 
 def whatsapp_requests(count: int, public: str, salt: str, senders: int = SENDERS) -> list[Request]:
+    """Signed inbound WhatsApp forms, as Twilio posts them, each with its own MessageSid."""
     validator = RequestValidator(AUTH_TOKEN)
     url = public + "/webhooks/whatsapp"
     requests: list[Request] = []
@@ -153,6 +157,7 @@ def whatsapp_requests(count: int, public: str, salt: str, senders: int = SENDERS
 
 
 def telegram_requests(count: int, first_update: int, senders: int = SENDERS) -> list[Request]:
+    """Telegram Updates with the webhook secret, each with its own update_id."""
     requests: list[Request] = []
     for number in range(count):
         chat = 700_000_000 + number % senders
@@ -166,15 +171,18 @@ def telegram_requests(count: int, first_update: int, senders: int = SENDERS) -> 
 
 
 def healthz(count: int) -> list[Request]:
+    """Bare health checks: the same server's baseline."""
     return [("GET", "/healthz", b"", {}, "")] * count
 
 
 def arrivals(fake_url: str) -> list[tuple[str, float]]:
+    """(recipient, wall-clock time) of every message the fake received."""
     with urlopen(fake_url + "/_fake/arrivals", timeout=30) as response:  # noqa: S310 (loopback, our own fake)
         return [(str(to), float(at)) for to, at in json.load(response)["arrivals"]]
 
 
 def wait_for_replies(fake_url: str, count: int, seconds: float = 300) -> list[tuple[str, float]]:
+    """The fake's arrivals once there are `count` (or after `seconds`)."""
     deadline = time.monotonic() + seconds
     while True:
         found = arrivals(fake_url)
@@ -196,12 +204,14 @@ def reply_latencies(run: Run, replies: list[tuple[str, float]]) -> list[float]:
 
 
 def free_port() -> int:
+    """A free TCP port on loopback."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
+    """Wait for `check`, or stop the benchmark saying what did not come up."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -214,6 +224,7 @@ def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 def answers(port: int) -> bool:
+    """Whether the server answers /healthz."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     connection.request("GET", "/healthz")
     ok = connection.getresponse().status == 200
@@ -288,6 +299,7 @@ def measure(channel: str, database_url: str, args: argparse.Namespace, tmp: str)
 
 
 def main() -> None:
+    """Every channel on every database, one line each."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("-n", "--messages", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0, help="messages per second in the paced phase")

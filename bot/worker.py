@@ -65,7 +65,7 @@ class Worker:
         """Answer these in order, stopping early when the budget is spent (the rest wait for the next batch)."""
         rt = self.runtime
         cadres = turns.CadrePhones(session)
-        answered = []
+        answered: list[tuple[int, int | None]] = []
         until = None if self.budget is None else time.perf_counter() + self.budget
         for message in waiting:
             if answered and until is not None and time.perf_counter() > until:

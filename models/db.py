@@ -57,6 +57,7 @@ READ_ONLY = "kaderbot_read_only"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (expire_on_commit off)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -66,6 +67,7 @@ def make_reader_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def is_sqlite(session_or_engine: Session | Engine) -> bool:
+    """Whether the session or engine talks to SQLite."""
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "sqlite"
 
@@ -74,5 +76,6 @@ def insert_ignoring_duplicates(bind: Session | Connection | Engine, model: Any,
                                keys: list[str]) -> postgresql.Insert | sqlite.Insert:
     """`INSERT ... ON CONFLICT (keys) DO NOTHING` for this database: a repeat is a no-op, without a savepoint."""
     engine = bind.get_bind() if isinstance(bind, Session) else bind
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing(index_elements=keys)
+    if engine.dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
