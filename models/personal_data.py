@@ -59,8 +59,12 @@ def erase_chat(session: Session, chat: Chat, now: datetime) -> Erased:
                               or_(Consent.chat_id == chat.id, Consent.member_id.in_(member_ids or [0])))
         .values(withdrawn_at=now))
     session.execute(delete(ChatFamily).where(ChatFamily.chat_id == chat.id))
+    # By address too: the message being answered (HAPUS itself) is linked to its chat only once answered.
+    of_chat = or_(InboundMessage.chat_id == chat.id,
+                  (InboundMessage.channel == chat.channel) & (InboundMessage.address == chat.address))
     inbound = _changed(session, update(InboundMessage)
-                       .where(InboundMessage.chat_id == chat.id, InboundMessage.text != "").values(text=""))
+                       .where(of_chat, InboundMessage.text != "", InboundMessage.received_at <= now)
+                       .values(text="", payload=None))
     # Messages not sent yet would carry the withdrawn data out after the withdrawal: they are given up.
     session.execute(update(OutboxMessage).where(OutboxMessage.chat_id == chat.id,
                                                 OutboxMessage.status.in_(("queued", "failed")))

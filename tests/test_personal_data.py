@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app import build_runtime
 from bot.settings import Settings
+from bot.worker import Background
 from models import AuditEntry, Chat, ChatFamily, Consent, InboundMessage, OutboxMessage
 from reminders.scheduler import purge_once, start_scheduler
 from tests.journeys import BUDI_CARD, BUDI_NIK, BUDI_PHONE, arrange_branch, verify
@@ -94,12 +95,14 @@ def test_the_retention_period_is_configurable(settings, branch, db):
     with pytest.raises(ValueError, match="days"):
         Settings.from_env({"INBOUND_RETENTION_DAYS": "-1"}, instance_path=settings.instance_path)
     runtime = build_runtime(replace(settings, inbound_retention_days=30))
+    background = Background(runtime, sweep_every=None).start()  # answers what the member sends
     try:
         member = Person(runtime, address="web-month")
         member.send("halo")
         assert "purged: 0" in purge_once(runtime, at=runtime.clock.now() + timedelta(days=29))
         assert "purged: 1" in purge_once(runtime, at=runtime.clock.now() + timedelta(days=31))
     finally:
+        background.stop()
         runtime.engine.dispose()
 
 
