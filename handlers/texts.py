@@ -410,6 +410,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tiket {number} sudah diselesaikan oleh kader {name}. {answer}",
         "Ticket {number} was closed by cadre {name}. {answer}",
     ),
+    "staff.answer_to_member": (
+        "Jawaban petugas kantor cabang BPJS Kesehatan untuk tiket {number}: {answer}",
+        "The BPJS Kesehatan branch office's answer to ticket {number}: {answer}",
+    ),
+    "staff.closed_to_member": (
+        "Tiket {number} sudah diselesaikan oleh petugas kantor cabang BPJS Kesehatan. {answer}",
+        "Ticket {number} was closed by the BPJS Kesehatan branch office. {answer}",
+    ),
     # --- REHAB --------------------------------------------------------------------------------------
     "rehab.segment": (
         "REHAB lewat chat di cabang ini hanya untuk peserta segmen {segments}. Keluarga Anda terdaftar di segmen "

@@ -19,12 +19,13 @@ from models.fieldwork import (
     Visit,
 )
 from models.identity import IdentityLookup, VerificationAttempt
+from models.imports import ImportJob
 from models.people import Assignment, Cadre, DuesRate, Family, Member, Payment
 from models.reminders import Broadcast, DeliveryFailure, Reminder
 
 __all__ = [
     "AdminUser", "Assignment", "AuditEntry", "Base", "Broadcast", "Cadre", "Chat", "ChatFamily", "Consent",
-    "DeliveryFailure", "DuesRate", "Family", "IdentityLookup", "InboundMessage", "Member", "OutboxMessage",
+    "DeliveryFailure", "DuesRate", "Family", "IdentityLookup", "ImportJob", "InboundMessage", "Member", "OutboxMessage",
     "Payment", "Promise", "RehabInstalment", "RehabPlan", "Reminder", "Ticket", "VerificationAttempt",
     "Visit",
 ]
