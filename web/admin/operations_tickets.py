@@ -62,8 +62,16 @@ def ticket_rows(session: Session, scope: Scope, status: str, limit: int = PAGE) 
             for ticket, family, code, name in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class Settled:
+    """A ticket answered or closed: its number, and the outbox row telling the member (None: chat erased)."""
+
+    number: str
+    outbox_id: int | None
+
+
 def answer_ticket(session: Session, scope: Scope, number: str, message: str, *, close: bool, actor: str,
-                  now: datetime) -> Ticket:
+                  now: datetime) -> Settled:
     """Answer (or close) a ticket as the branch office: the member is told in their chat, the audit log keeps
     who did it. TicketError when the ticket is unknown or outside the scope, or an answer is empty."""
     ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
@@ -72,7 +80,8 @@ def answer_ticket(session: Session, scope: Scope, number: str, message: str, *, 
     message = " ".join(message.split())[:MAX_ANSWER]
     if not close and not message:
         raise TicketError("write the answer before sending it")
-    settle_ticket(session, ticket, message=message, close=close, by="", now=now, staff=True)
+    row = settle_ticket(session, ticket, message=message, close=close, by="", now=now, staff=True)
     session.add(AuditEntry(at=now, actor=actor[:80], action="close_ticket" if close else "answer_ticket",
                            family_id=ticket.family_id, detail=ticket.number))
-    return ticket
+    session.flush()
+    return Settled(ticket.number, row.id if row is not None else None)
