@@ -86,13 +86,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.config["WEBCHAT"] = runtime.settings.webchat or "off"  # `make run` decides "demo" before this
     app.extensions["kaderbot"] = runtime
 
-    from web import cli, edge, health, webchat, webhooks
+    from web import admin, cli, edge, health, webchat, webhooks
 
     edge.install(app, runtime.settings)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(webchat.blueprint)
+    admin.register(app)
     cli.register(app)
+    if runtime.settings.admin_username:  # gunicorn deployments start here: the first admin, if none yet
+        admin.create_first_admin(runtime)
     return app
 
 
@@ -103,6 +106,7 @@ def main() -> None:
     else (gunicorn on `app:create_app()`, the CLI) an unset WEBCHAT means off.
     """
     # Here, not at the top: only `make run` needs gunicorn, and web/ is imported after the app exists.
+    from web.admin import first_accounts
     from web.cli import connect_telegram, demo_loaded, prepare_database
     from web.serving import serve
 
@@ -112,12 +116,15 @@ def main() -> None:
     settings = Settings.from_env()
     runtime = build_runtime(settings)
     prepare_database(runtime, seed_when_empty=True)
-    webchat = settings.webchat or ("demo" if demo_loaded(runtime) else "off")
+    demo = demo_loaded(runtime)
+    webchat = settings.webchat or ("demo" if demo else "off")
+    for line in first_accounts(runtime, demo):
+        print(line, flush=True)
     connect_telegram(runtime)
     close_runtime(runtime)  # gunicorn forks its workers next: no connection or thread may cross the fork
     serving = replace(settings, webchat=webchat)
     print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (health at /healthz; web chat at /: "
-          f"WEBCHAT={webchat})", flush=True)
+          f"WEBCHAT={webchat}; dashboard at /admin)", flush=True)
     serve(lambda: create_app(serving), settings.host, settings.port)
 
 

@@ -1,0 +1,62 @@
+"""The dashboard's words, Indonesian first and English second (the member-facing catalogue is handlers/texts.py)."""
+
+from __future__ import annotations
+
+LANGUAGES = ("id", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # frame
+    "title": ("Dasbor Kader JKN", "Kader JKN dashboard"),
+    "skip": ("Lewati ke isi", "Skip to content"),
+    "menu": ("Menu", "Menu"),
+    "nav.overview": ("Ringkasan", "Overview"),
+    "nav.cadres": ("Kader", "Cadres"),
+    "nav.families": ("Keluarga", "Families"),
+    "nav.rehab": ("REHAB", "REHAB"),
+    "nav.tickets": ("Tiket", "Tickets"),
+    "nav.broadcasts": ("Siaran", "Broadcasts"),
+    "nav.imports": ("Impor/Ekspor", "Import/Export"),
+    "nav.accounts": ("Akun", "Accounts"),
+    "sign_out": ("Keluar", "Sign out"),
+    "role.admin": ("admin", "admin"),
+    "role.supervisor": ("supervisor", "supervisor"),
+    "role.viewer": ("pemantau", "viewer"),
+    "forbidden": ("Halaman ini tidak tersedia untuk peran Anda.", "This page is not available to your role."),
+    "not_found": ("Tidak ditemukan.", "Not found."),
+    # sign in
+    "sign_in": ("Masuk", "Sign in"),
+    "username": ("Nama pengguna", "Username"),
+    "password": ("Kata sandi", "Password"),
+    "sign_in.wrong": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "sign_in.locked": ("Terlalu banyak percobaan gagal. Akun dikunci sampai {until} WIB.",
+                       "Too many failed attempts. The account is locked until {until} WIB."),
+    "sign_in.expired": ("Sesi berakhir karena tidak aktif. Silakan masuk lagi.",
+                        "Your session expired after inactivity. Please sign in again."),
+    "signed_out": ("Anda sudah keluar.", "You are signed out."),
+    # accounts
+    "accounts.title": ("Akun dasbor", "Dashboard accounts"),
+    "accounts.add": ("Tambah akun", "Add an account"),
+    "accounts.role": ("Peran", "Role"),
+    "accounts.cadre": ("Kode kader supervisor", "Supervisor's cadre code"),
+    "accounts.cadre_hint": ("hanya untuk supervisor: timnya adalah kader yang ia bina",
+                            "supervisors only: their team is the cadres they supervise"),
+    "accounts.created": ("Akun {username} dibuat.", "Account {username} created."),
+    "accounts.unlock": ("Buka kunci", "Unlock"),
+    "accounts.unlocked": ("Akun {username} dibuka.", "Account {username} unlocked."),
+    "accounts.last": ("Terakhir masuk", "Last sign-in"),
+    "accounts.locked": ("terkunci", "locked"),
+    "accounts.roles_help": ("admin: semua; supervisor: timnya sendiri; pemantau: angka saja, tanpa nama.",
+                            "admin: everything; supervisor: their own team; viewer: figures only, no names."),
+    # pages built later
+    "coming": ("Halaman ini sedang disiapkan.", "This page is being prepared."),
+}
+
+
+def translate(key: str, language: str = "id", **values: object) -> str:
+    """The text for `key` in `language` (Indonesian when unknown), with `{name}` filled from `values`."""
+    pair = TEXTS.get(key)
+    if pair is None:
+        return key
+    chosen = pair[1] if language == "en" else pair[0]
+    return chosen.format(**values) if values else chosen
+
