@@ -1,7 +1,7 @@
 """Dashboard imports: one row per uploaded CSV with its progress and line-level report.
 
 Revision ID: 0005_admin2
-Revises: 0004_cadre
+Revises: 0005_admin
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import models.base
 
 revision: str = "0005_admin2"
-down_revision: str | None = "0004_cadre"  # re-chained at merge
+down_revision: str | None = "0005_admin"  # after the dashboard's accounts
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

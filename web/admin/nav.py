@@ -23,8 +23,8 @@ NAV = (
     Page("families", "/admin/keluarga", STAFF),
     Page("rehab", "/admin/rehab", STAFF),
     Page("tickets", "/admin/tiket", STAFF),
-    Page("broadcasts", "/admin/siaran", ("admin",)),
-    Page("imports", "/admin/impor", ("admin",)),
+    Page("broadcasts", "/admin/siaran", STAFF),  # a supervisor reaches their team's families only
+    Page("imports", "/admin/impor", STAFF),  # uploads: admins; exports: staff, within their scope
     Page("accounts", "/admin/akun", ("admin",)),
 )
 

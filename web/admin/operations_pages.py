@@ -7,6 +7,7 @@ a Session and a Scope (admin: the branch; supervisor: their team; viewer: figure
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -165,8 +166,8 @@ def create_broadcast() -> ResponseReturnValue:
             created_id = created.id
     except (BroadcastError, SegmentError) as problem:
         flash(str(problem))
-        return redirect(url_for("admin.broadcasts_page", **{key: form.get(key, "") for key in
-                                                             (*broadcasts.SEGMENT_FIELDS, "text_id", "text_en")}))
+        kept = {key: form.get(key, "") for key in (*broadcasts.SEGMENT_FIELDS, "text_id", "text_en")}
+        return redirect(url_for("admin.broadcasts_page") + "?" + urlencode(kept))  # the form as it was
     flash(t("broadcasts.created", id=created_id, count=count))
     return redirect(url_for("admin.broadcasts_page"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from web.admin.operations_texts import OPERATIONS_TEXTS
+
 LANGUAGES = ("id", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -50,6 +52,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # pages built later
     "coming": ("Halaman ini sedang disiapkan.", "This page is being prepared."),
 }
+
+TEXTS.update(OPERATIONS_TEXTS)  # REHAB, Tiket, Siaran, Impor/Ekspor keep their own list
 
 
 def translate(key: str, language: str = "id", **values: object) -> str:
