@@ -6,7 +6,7 @@ from __future__ import annotations
 OPERATIONS_TEXTS: dict[str, tuple[str, str]] = {
     # REHAB
     "rehab.title": ("Rencana REHAB", "REHAB plans"),
-    "rehab.state.opened": ("Dibuka bulan ini", "Opened this month"),
+    "rehab.state.opened": ("Dibuka pada bulan itu", "Opened that month"),
     "rehab.state.running": ("Berjalan", "Running"),
     "rehab.state.overdue": ("Terlambat", "Overdue"),
     "rehab.state.completed": ("Selesai", "Completed"),
@@ -81,6 +81,9 @@ OPERATIONS_TEXTS: dict[str, tuple[str, str]] = {
                                  "{planned} waiting, {queued} queued, {sent} sent, {delivered} delivered, "
                                  "{read} read, {failed} failed, {skipped} skipped"),
     "broadcasts.next": ("Berikutnya", "Next"),
+    "broadcasts.status.scheduled": ("terjadwal", "scheduled"),
+    "broadcasts.status.cancelled": ("dibatalkan", "cancelled"),
+    "broadcasts.status.finished": ("selesai", "finished"),
     "broadcasts.none": ("Belum ada siaran.", "No broadcasts yet."),
     "broadcasts.rules": ("Aturan pengingat yang berlaku", "Reminder rules in force"),
     "broadcasts.rules_hint": ("Diatur per cabang di instance/rules.json.", "Set per branch in instance/rules.json."),
