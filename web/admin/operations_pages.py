@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from models import Broadcast
 from reminders.broadcasts import REPEATS, BroadcastError, cancel, create
 from reminders.segments import Segment, SegmentError
 from rules.regions import WIB
@@ -178,7 +179,7 @@ def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
     """Cancel a broadcast (a supervisor only their own)."""
     rt = runtime()
     with rt.sessions.begin() as writer:
-        found = writer.get(broadcasts.Broadcast, broadcast_id)
+        found = writer.get(Broadcast, broadcast_id)
         if found is None or (current_scope().team is not None and found.created_by != actor()):
             abort(404)
         cancel(writer, broadcast_id, rt.clock.now())
