@@ -48,6 +48,7 @@ TOTAL = -1  # the cadre id of the branch's total rows
 NO_CADRE = 0  # families on nobody's list
 REPORT_DELAY = timedelta(days=2)  # a visit is reported at most a day after it happened (`kemarin`)
 STALE_AFTER = timedelta(minutes=10)
+COMPUTED = "computed"  # a TOTAL row every computed month has, even one with nothing in it
 
 # What a month holds, per cadre. Flows (counted in the month) and stocks (at the month's end).
 VISIT_FIGURES = ("reports", "households", "collected", "collected_confirmed", "paid_after_visit")
@@ -177,6 +178,7 @@ def refresh_month(session: Session, month: date, now: datetime) -> None:
         literal(now, UTCDateTime()))
         .where(FigureMonth.month == month, FigureMonth.cadre_id != TOTAL)
         .group_by(FigureMonth.month, FigureMonth.figure)))
+    session.add(FigureMonth(month=month, cadre_id=TOTAL, figure=COMPUTED, value=0, computed_at=now))
 
 
 def stale_months(session: Session, months: Iterable[date], now: datetime) -> list[date]:
@@ -184,7 +186,7 @@ def stale_months(session: Session, months: Iterable[date], now: datetime) -> lis
     wanted = [first_of(month) for month in months]
     computed = {month: at for month, at in session.execute(
         select(FigureMonth.month, func.min(FigureMonth.computed_at))
-        .where(FigureMonth.month.in_(wanted), FigureMonth.cadre_id == TOTAL, FigureMonth.figure == "reports")
+        .where(FigureMonth.month.in_(wanted), FigureMonth.cadre_id == TOTAL, FigureMonth.figure == COMPUTED)
         .group_by(FigureMonth.month))}
     running = first_of(now.astimezone(BRANCH_ZONE).date())
     return [month for month in wanted
