@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -35,7 +36,9 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
+from sqlalchemy.sql import FromClause, Select
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from models.base import Base, UTCDateTime
 from models.chats import OutboxMessage
@@ -97,7 +100,7 @@ def bounds(month: date) -> tuple[datetime, datetime]:
             datetime.combine(next_month(month), time(0), tzinfo=BRANCH_ZONE))
 
 
-def _cadre_of_family(family_id: ColumnElement[int]) -> ColumnElement[int]:
+def _cadre_of_family(family_id: _ColumnExpressionArgument[int]) -> ColumnElement[int]:
     """The family's cadre, or NO_CADRE: a scalar subquery on the assignments' primary key."""
     return func.coalesce(select(Assignment.cadre_id).where(Assignment.family_id == family_id)
                          .scalar_subquery(), NO_CADRE)
@@ -110,15 +113,16 @@ def _visits_in(start: datetime, end: datetime) -> ColumnElement[bool]:
                 moment >= start, moment < end, Visit.cancelled_at.is_(None))
 
 
-def _rows(month: date, now: datetime, cadre: ColumnElement[int], figures: Sequence[tuple[str, ColumnElement[int]]],
-          source: Iterable[ColumnElement[bool]], froms: Sequence[object] = ()) -> list[object]:
+def _rows(month: date, now: datetime, cadre: ColumnElement[int] | InstrumentedAttribute[int],
+          figures: Sequence[tuple[str, ColumnElement[Any]]], source: Iterable[ColumnElement[bool]],
+          froms: Sequence[FromClause] = ()) -> list[Select[*tuple[Any, ...]]]:
     """One SELECT per figure: (month, cadre, figure, value, computed_at) grouped by cadre."""
-    selects = []
+    selects: list[Select[*tuple[Any, ...]]] = []
     for name, value in figures:
         query = select(literal(month, Date()), cadre, literal(name), func.coalesce(value, 0),
                        literal(now, UTCDateTime()))
         for table in froms:
-            query = query.select_from(table)  # type: ignore[arg-type]
+            query = query.select_from(table)
         selects.append(query.where(*source).group_by(cadre))
     return selects
 
@@ -172,7 +176,7 @@ def refresh_month(session: Session, month: date, now: datetime) -> None:
         for name, states in (("reminders_sent", SENT), ("reminders_delivered", DELIVERED),
                              ("reminders_read", READ), ("reminders_failed", FAILED))], [], [sent])
     for query in selects:
-        session.execute(insert(FigureMonth).from_select(columns, query))  # type: ignore[arg-type]
+        session.execute(insert(FigureMonth).from_select(columns, query))
     session.execute(insert(FigureMonth).from_select(columns, select(
         FigureMonth.month, literal(TOTAL), FigureMonth.figure, func.sum(FigureMonth.value),
         literal(now, UTCDateTime()))
