@@ -18,6 +18,7 @@ from models.fieldwork import (
     Ticket,
     Visit,
 )
+from models.figures import FigureMonth
 from models.identity import IdentityLookup, VerificationAttempt
 from models.imports import ImportJob
 from models.people import Assignment, Cadre, DuesRate, Family, Member, Payment
@@ -25,7 +26,8 @@ from models.reminders import Broadcast, DeliveryFailure, Reminder
 
 __all__ = [
     "AdminUser", "Assignment", "AuditEntry", "Base", "Broadcast", "Cadre", "Chat", "ChatFamily", "Consent",
-    "DeliveryFailure", "DuesRate", "Family", "IdentityLookup", "ImportJob", "InboundMessage", "Member", "OutboxMessage",
+    "DeliveryFailure", "DuesRate", "Family", "FigureMonth", "IdentityLookup", "ImportJob", "InboundMessage",
+    "Member", "OutboxMessage",
     "Payment", "Promise", "RehabInstalment", "RehabPlan", "Reminder", "Ticket", "VerificationAttempt",
     "Visit",
 ]

@@ -1,4 +1,5 @@
-"""Dashboard accounts gain a role (admin / supervisor / viewer), a supervisor's cadre, and sign-in lockout.
+"""Dashboard accounts gain a role (admin / supervisor / viewer), a supervisor's cadre, and sign-in lockout;
+the monthly figures' rollup table and the time indexes it is computed with.
 
 Revision ID: 0005_admin
 Revises: 0004_cadre
@@ -27,7 +28,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
         batch.create_foreign_key(batch.f("fk_admin_users_cadre_id_cadres"), "cadres", ["cadre_id"], ["id"],
                                  ondelete="SET NULL")
-    # The overview counts a month of reports, tickets and plans by time: indexes that let it read ranges.
+    op.create_table(
+        "figure_months",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("cadre_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("figure", sa.String(length=24), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("computed_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("month", "cadre_id", "figure", name=op.f("pk_figure_months")),
+    )
+    op.create_index("ix_figure_months_cadre", "figure_months", ["cadre_id", "month"], unique=False)
+    # Figures count a month of reports, payments, reminders, plans and tickets: indexes to read a range.
+    with op.batch_alter_table("payments") as batch:
+        batch.create_index("ix_payments_paid_at", ["paid_at"], unique=False)
+    with op.batch_alter_table("reminders") as batch:
+        batch.create_index("ix_reminders_settled_at", ["settled_at"], unique=False)
     with op.batch_alter_table("visits") as batch:
         batch.create_index("ix_visits_reported_at", ["reported_at"], unique=False)
     with op.batch_alter_table("rehab_plans") as batch:
@@ -43,6 +58,12 @@ def downgrade() -> None:
         batch.drop_index("ix_rehab_plans_enrolled_at")
     with op.batch_alter_table("visits") as batch:
         batch.drop_index("ix_visits_reported_at")
+    with op.batch_alter_table("reminders") as batch:
+        batch.drop_index("ix_reminders_settled_at")
+    with op.batch_alter_table("payments") as batch:
+        batch.drop_index("ix_payments_paid_at")
+    op.drop_index("ix_figure_months_cadre", table_name="figure_months")
+    op.drop_table("figure_months")
     with op.batch_alter_table("admin_users") as batch:
         batch.drop_constraint("fk_admin_users_cadre_id_cadres", type_="foreignkey")
         for column in ("active", "last_sign_in_at", "locked_until", "failed_sign_ins", "cadre_id", "role"):

@@ -141,6 +141,15 @@ def visible_cadre_ids() -> list[int] | None:
     return cast(list[int] | None, g.admin_team)
 
 
+def figure_scope() -> list[int] | None:
+    """Whose figures the overview adds up: the branch (admins, viewers: figures carry no names) or a
+    supervisor's team."""
+    account = current_account()
+    if account is not None and account.role == "supervisor":
+        return visible_cadre_ids()
+    return None
+
+
 def audit(who: AdminUser, what: str, family_id: int | None = None, detail: str = "") -> None:
     """One line in the audit log (UU PDP): which account saw or changed what, about which family, and when."""
     with runtime().sessions.begin() as writer:

@@ -1,0 +1,222 @@
+"""The programme's monthly figures, rolled up per cadre by set-based SQL, so the dashboard reads a few rows.
+
+A month's figures are computed from the records by one `INSERT ... SELECT ... GROUP BY` per family of
+figures (visits, payments, REHAB plans, reminders), one row per (month, cadre, figure), plus the branch's
+total (cadre TOTAL) summed from those rows; family-based figures count for the family's cadre (0: none).
+The scheduler refreshes the current and the previous month every few minutes; a month never computed is
+computed when first asked for. Months run from the 1st, 00:00 WIB (the branch's clock, as REKAP's months).
+
+Month sums make the year to date, so a figure that counts distinct households or families counts one
+visited in two months twice there, as a cadre's monthly REKAP would. Complaints are read live
+(tickets are few); see web/admin/figures.py for the page's view of these numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Index,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
+from sqlalchemy.sql import FromClause, Select
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
+
+from models.base import Base, UTCDateTime
+from models.chats import OutboxMessage
+from models.fieldwork import RehabInstalment, RehabPlan, Visit
+from models.people import Assignment, Payment
+from models.reminders import QUEUED, Reminder
+
+BRANCH_ZONE = ZoneInfo("Asia/Jakarta")
+TOTAL = -1  # the cadre id of the branch's total rows
+NO_CADRE = 0  # families on nobody's list
+REPORT_DELAY = timedelta(days=2)  # a visit is reported at most a day after it happened (`kemarin`)
+STALE_AFTER = timedelta(minutes=10)
+COMPUTED = "computed"  # a TOTAL row every computed month has, even one with nothing in it
+
+# What a month holds, per cadre. Flows (counted in the month) and stocks (at the month's end).
+VISIT_FIGURES = ("reports", "households", "collected", "collected_confirmed", "paid_after_visit")
+FAMILY_FIGURES = ("payments", "payments_amount", "families_reached")
+REHAB_FIGURES = ("rehab_opened", "rehab_completed", "rehab_running", "rehab_overdue")
+REMINDER_FIGURES = ("reminders_sent", "reminders_delivered", "reminders_read", "reminders_failed")
+STOCKS = ("rehab_running", "rehab_overdue")
+SENT, DELIVERED, READ = ("sent", "delivered", "read"), ("delivered", "read"), ("read",)
+FAILED = ("failed", "dead", "undelivered")
+
+
+class FigureMonth(Base):
+    """One figure of one month for one cadre (TOTAL: the branch), computed at `computed_at`."""
+
+    __tablename__ = "figure_months"
+    __table_args__ = (Index("ix_figure_months_cadre", "cadre_id", "month"),)
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # the 1st
+    cadre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    figure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    computed_at: Mapped[datetime]
+
+
+def first_of(day: date) -> date:
+    """The first day of `day`'s month."""
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after `month`."""
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def months_back(month: date, count: int) -> list[date]:
+    """`count` months ending with `month`, oldest first."""
+    months = [first_of(month)]
+    while len(months) < count:
+        months.insert(0, first_of(months[0] - timedelta(days=1)))
+    return months
+
+
+def bounds(month: date) -> tuple[datetime, datetime]:
+    """The month as [start, end) moments of the branch's clock."""
+    return (datetime.combine(first_of(month), time(0), tzinfo=BRANCH_ZONE),
+            datetime.combine(next_month(month), time(0), tzinfo=BRANCH_ZONE))
+
+
+def _cadre_of_family(family_id: _ColumnExpressionArgument[int]) -> ColumnElement[int]:
+    """The family's cadre, or NO_CADRE: a scalar subquery on the assignments' primary key."""
+    return func.coalesce(select(Assignment.cadre_id).where(Assignment.family_id == family_id)
+                         .scalar_subquery(), NO_CADRE)
+
+
+def _visits_in(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Visits that happened in [start, end) and stand; `reported_at` first, for its index."""
+    moment = func.coalesce(Visit.visited_at, Visit.reported_at)
+    return and_(Visit.reported_at >= start, Visit.reported_at < end + REPORT_DELAY,
+                moment >= start, moment < end, Visit.cancelled_at.is_(None))
+
+
+def _rows(month: date, now: datetime, cadre: ColumnElement[int] | InstrumentedAttribute[int],
+          figures: Sequence[tuple[str, ColumnElement[Any]]], source: Iterable[ColumnElement[bool]],
+          froms: Sequence[FromClause] = ()) -> list[Select[*tuple[Any, ...]]]:
+    """One SELECT per figure: (month, cadre, figure, value, computed_at) grouped by cadre."""
+    selects: list[Select[*tuple[Any, ...]]] = []
+    for name, value in figures:
+        query = select(literal(month, Date()), cadre, literal(name), func.coalesce(value, 0),
+                       literal(now, UTCDateTime()))
+        for table in froms:
+            query = query.select_from(table)
+        selects.append(query.where(*source).group_by(cadre))
+    return selects
+
+
+def refresh_month(session: Session, month: date, now: datetime) -> None:
+    """Compute one month's figures afresh (delete and insert in the caller's transaction)."""
+    month = first_of(month)
+    start, end = bounds(month)
+    cutoff = min(end, now)  # a stock of the running month is counted now, of a past month at its end
+    session.execute(delete(FigureMonth).where(FigureMonth.month == month))
+    columns = ["month", "cadre_id", "figure", "value", "computed_at"]
+    household = func.coalesce(cast(Visit.family_id, String), literal("h") + func.coalesce(Visit.household, ""))
+    paid_after = exists().where(Payment.family_id == Visit.family_id, Payment.paid_at < end,
+                                Payment.paid_at >= func.coalesce(Visit.visited_at, Visit.reported_at))
+    bayar = Visit.result == "BAYAR"
+    selects = _rows(month, now, Visit.cadre_id, [
+        ("reports", func.count(Visit.id)),
+        ("households", func.count(household.distinct())),
+        ("collected", func.sum(case((bayar, Visit.amount), else_=0))),
+        ("collected_confirmed", func.sum(case((and_(bayar, Visit.status == "confirmed"), Visit.amount), else_=0))),
+        ("paid_after_visit", func.count(case((paid_after, Visit.family_id)).distinct())),
+    ], [_visits_in(start, end)])
+    selects += _rows(month, now, _cadre_of_family(Payment.family_id), [
+        ("payments", func.count(Payment.id)), ("payments_amount", func.sum(Payment.amount)),
+    ], [Payment.paid_at >= start, Payment.paid_at < end])
+    reached = union(
+        select(Visit.family_id.label("family_id")).where(_visits_in(start, end), Visit.family_id.is_not(None)),
+        select(Reminder.family_id.label("family_id")).where(Reminder.status == QUEUED, Reminder.settled_at >= start,
+                                                              Reminder.settled_at < end),
+    ).subquery()
+    selects += _rows(month, now, _cadre_of_family(reached.c.family_id),
+                     [("families_reached", func.count(reached.c.family_id))], [], [reached])
+    plan_cadre = _cadre_of_family(RehabPlan.family_id)
+    running = and_(RehabPlan.enrolled_at < cutoff, RehabPlan.status != "cancelled",
+                   or_(RehabPlan.completed_at.is_(None), RehabPlan.completed_at >= cutoff))
+    overdue = exists().where(RehabInstalment.plan_id == RehabPlan.id, RehabInstalment.due_on < cutoff.astimezone(
+        BRANCH_ZONE).date(), or_(RehabInstalment.paid_at.is_(None), RehabInstalment.paid_at >= cutoff))
+    selects += _rows(month, now, plan_cadre, [
+        ("rehab_opened", func.count(case((RehabPlan.enrolled_at >= start, RehabPlan.id)))),
+        ("rehab_completed", func.count(case((and_(RehabPlan.completed_at >= start, RehabPlan.completed_at < end),
+                                             RehabPlan.id)))),
+        ("rehab_running", func.count(case((running, RehabPlan.id)))),
+        ("rehab_overdue", func.count(case((and_(running, overdue), RehabPlan.id)))),
+    ], [RehabPlan.enrolled_at < end, or_(RehabPlan.enrolled_at >= start, running,
+                                         and_(RehabPlan.completed_at >= start, RehabPlan.completed_at < end))])
+    sent = select(Reminder.family_id, OutboxMessage.status).join(
+        OutboxMessage, OutboxMessage.dedupe_key == literal("reminder:") + cast(Reminder.id, String)).where(
+        Reminder.status == QUEUED, Reminder.settled_at >= start, Reminder.settled_at < end).subquery()
+    selects += _rows(month, now, _cadre_of_family(sent.c.family_id), [
+        (name, func.count(case((sent.c.status.in_(states), 1))))
+        for name, states in (("reminders_sent", SENT), ("reminders_delivered", DELIVERED),
+                             ("reminders_read", READ), ("reminders_failed", FAILED))], [], [sent])
+    for query in selects:
+        session.execute(insert(FigureMonth).from_select(columns, query))
+    session.execute(insert(FigureMonth).from_select(columns, select(
+        FigureMonth.month, literal(TOTAL), FigureMonth.figure, func.sum(FigureMonth.value),
+        literal(now, UTCDateTime()))
+        .where(FigureMonth.month == month, FigureMonth.cadre_id != TOTAL)
+        .group_by(FigureMonth.month, FigureMonth.figure)))
+    session.add(FigureMonth(month=month, cadre_id=TOTAL, figure=COMPUTED, value=0, computed_at=now))
+
+
+def stale_months(session: Session, months: Iterable[date], now: datetime) -> list[date]:
+    """Of these months, those never computed, and the running month when older than STALE_AFTER."""
+    wanted = [first_of(month) for month in months]
+    computed = {month: at for month, at in session.execute(
+        select(FigureMonth.month, func.min(FigureMonth.computed_at))
+        .where(FigureMonth.month.in_(wanted), FigureMonth.cadre_id == TOTAL, FigureMonth.figure == COMPUTED)
+        .group_by(FigureMonth.month))}
+    running = first_of(now.astimezone(BRANCH_ZONE).date())
+    return [month for month in wanted
+            if month not in computed or (month >= running and now - computed[month] > STALE_AFTER)]
+
+
+def read_months(session: Session, months: Sequence[date], cadre_ids: Sequence[int] | None) -> dict[date, dict[str, int]]:
+    """{month: {figure: value}} for the branch (cadre_ids None) or the sum over these cadres."""
+    wanted = [first_of(month) for month in months]
+    query = select(FigureMonth.month, FigureMonth.figure, func.sum(FigureMonth.value)).where(
+        FigureMonth.month.in_(wanted))
+    if cadre_ids is None:
+        query = query.where(FigureMonth.cadre_id == TOTAL)
+    else:
+        query = query.where(FigureMonth.cadre_id.in_(list(cadre_ids) or [TOTAL - 1]))
+    found: dict[date, dict[str, int]] = {month: {} for month in wanted}
+    for month, figure, value in session.execute(query.group_by(FigureMonth.month, FigureMonth.figure)):
+        found[month][figure] = int(value or 0)
+    return found
+
+
+def reporting_cadres(session: Session, months: Sequence[date], cadre_ids: Sequence[int] | None) -> int:
+    """Cadres with at least one report in these months (distinct across them)."""
+    query = select(func.count(FigureMonth.cadre_id.distinct())).where(
+        FigureMonth.month.in_([first_of(month) for month in months]), FigureMonth.figure == "reports",
+        FigureMonth.value > 0, FigureMonth.cadre_id > NO_CADRE)
+    if cadre_ids is not None:
+        query = query.where(FigureMonth.cadre_id.in_(list(cadre_ids) or [TOTAL - 1]))
+    return int(session.scalar(query) or 0)
