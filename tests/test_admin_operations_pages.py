@@ -57,7 +57,7 @@ def test_a_supervisor_sees_their_team_and_a_viewer_none_of_the_operations_pages(
 
 
 def test_a_viewer_is_refused_the_operations_pages(viewer, plans):  # type: ignore[no-untyped-def]
-    for path in ("/admin/rehab", "/admin/tiket", "/admin/siaran", "/admin/impor", "/admin/ekspor/rehab.csv",
+    for path in ("/admin/rehab", "/admin/tiket", "/admin/siaran", "/admin/impor/1", "/admin/ekspor/rehab.csv",
                  "/admin/siaran/pratinjau?class=3"):
         assert viewer.get(path).status_code == 403, path
 
@@ -179,3 +179,14 @@ def test_exports_are_ready_for_excel_and_kept_to_the_scope(supervisor, visits): 
     assert text.startswith("\ufeffcadre_code;cadre_name;month;")
     assert "KDR-A-01;Sri Wahyuni;2025-06;2;3;50000;150000;200000;12000000;2" in text
     assert "KDR-B-01" not in text
+
+
+def test_a_viewer_downloads_the_programme_figures_and_nothing_with_names(viewer, visits):  # type: ignore[no-untyped-def]
+    html = page(viewer, "/admin/impor")
+    assert "angka.csv" in html and "setoran.csv" not in html and 'name="file"' not in html
+    text = viewer.get("/admin/ekspor/angka.csv?month=2025-06&sep=semicolon").get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("month;cadres;visit_target;collection_target;reports;households;collected;")
+    assert len(lines) == 1 + 12 and lines[-1].startswith("2025-06;3;250;36000000;3;2;200000;")
+    assert "Sri" not in text
+    assert viewer.get("/admin/ekspor/setoran.csv").status_code == 403

@@ -24,7 +24,7 @@ NAV = (
     Page("rehab", "/admin/rehab", STAFF),
     Page("tickets", "/admin/tiket", STAFF),
     Page("broadcasts", "/admin/siaran", STAFF),  # a supervisor reaches their team's families only
-    Page("imports", "/admin/impor", STAFF),  # uploads: admins; exports: staff, within their scope
+    Page("imports", "/admin/impor", ALL_ROLES),  # uploads: admins; exports: within the role's scope
     Page("accounts", "/admin/akun", ("admin",)),
 )
 

@@ -1,4 +1,5 @@
-"""CSV downloads ready for Excel: visit reports, collections per cadre per month, REHAB plans.
+"""CSV downloads ready for Excel: visit reports, collections per cadre per month, REHAB plans, and the
+programme's figures month by month.
 
 Every file starts with a UTF-8 byte order mark (so Excel reads "Rp" and names right) and uses `,` or, as
 Excel in Indonesia expects, `;`. A text cell starting with = + - @ is prefixed with ' so that Excel shows
@@ -15,14 +16,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from models import Cadre, Family, Visit
+from models.figures import FAMILY_FIGURES, REHAB_FIGURES, REMINDER_FIGURES, VISIT_FIGURES
 from models.visits import BAYAR, CONFIRMED, REPORTED
 from rules.identifiers import mask_identifier
 from rules.months import add_months
 from rules.programme import ProgrammeRules
 from rules.regions import WIB, zone_for_region
+from web.admin.figures import roster, series
 from web.admin.operations_rehab import STATES, plan_rows
 from web.admin.operations_scope import Scope
 
@@ -129,6 +132,25 @@ def rehab_plans(session: Session, scope: Scope, today: date) -> Table:
                          plan.enrolled_on.isoformat(), plan.instalments, plan.paid, plan.overdue,
                          plan.next_due.isoformat() if plan.next_due else "", plan.arrears_amount])
     return Table(f"rencana-rehab-{today:%Y%m%d}.csv", header, rows)
+
+
+FIGURES = (*VISIT_FIGURES, *FAMILY_FIGURES, *REHAB_FIGURES, *REMINDER_FIGURES, "reporting", "complaints_open",
+           "complaints_closed")
+
+
+def programme_figures(sessions: sessionmaker[Session], cadre_ids: Sequence[int] | None, month: date,
+                      rules: ProgrammeRules, now: datetime) -> Table:
+    """The overview's figures for each of the 12 months ending with `month` (the same rollup the Ringkasan
+    reads), with the active cadres and the month's visit and collection targets. Figures only: no names."""
+    months, values = series(sessions, month, FIGURES, cadre_ids, now)
+    with sessions() as session:
+        cadres = roster(session, cadre_ids)
+    header = ["month", "cadres", "visit_target", "collection_target", *FIGURES]
+    rows: list[list[Cell]] = []
+    for index, first in enumerate(months):
+        rows.append([f"{first:%Y-%m}", cadres, rules.cadre_period_visits * cadres // rules.cadre_period_months,
+                     rules.cadre_monthly_collection * cadres, *(values[figure][index] for figure in FIGURES)])
+    return Table(f"angka-program-{month:%Y%m}.csv", header, rows)
 
 
 def _local(moment: datetime) -> str:

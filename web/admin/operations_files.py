@@ -18,9 +18,9 @@ from models import ImportJob
 from web import runtime
 from web.admin import operations_exports as exports
 from web.admin import operations_imports as imports
-from web.admin.core import blueprint, db, require_role, t
-from web.admin.nav import STAFF
-from web.admin.operations_pages import actor, branch_today, current_scope
+from web.admin.core import blueprint, current_account, db, figure_scope, require_role, t
+from web.admin.nav import ALL_ROLES, STAFF
+from web.admin.operations_pages import actor, branch_today, chosen_month, current_scope
 
 MAX_UPLOAD = 512 * 1024 * 1024  # a million members is about 150 MB of CSV
 
@@ -32,9 +32,10 @@ def lift_upload_limit(state: BlueprintSetupState) -> None:
 
 
 @blueprint.get("/impor")
-@require_role(*STAFF)
+@require_role(*ALL_ROLES)
 def imports_page() -> ResponseReturnValue:
-    """The upload form and recent imports (admins), and the exports (staff, within their scope)."""
+    """The upload form and recent imports (admins), and the exports: lists for staff within their scope,
+    the programme's figures for everyone."""
     today = branch_today()
     return render_template("admin/imports.html", active="imports", kinds=KINDS, jobs=imports.recent_jobs(db()),
                            today=today, month_start=today.replace(day=1), year=today.year)
@@ -99,12 +100,21 @@ def _day(name: str, default: date) -> date:
 
 
 @blueprint.get("/ekspor/<name>.csv")
-@require_role(*STAFF)
+@require_role(*ALL_ROLES)
 def export_csv(name: str) -> ResponseReturnValue:
-    """A CSV download: reports, collections, rehab; `?sep=semicolon` for Excel in Indonesia."""
+    """A CSV download: the programme's figures (every role), reports, collections, rehab (staff);
+    `?sep=semicolon` for Excel in Indonesia."""
     scope = current_scope()
     today = branch_today()
-    if name == "laporan":
+    account = current_account()
+    if name != "angka" and (account is None or account.role not in STAFF):
+        abort(403)
+    if name == "angka":
+        rt = runtime()
+        month = chosen_month(request.args.get("month"), today)
+        table = exports.programme_figures(rt.sessions, figure_scope(), month, rt.services["rules"],
+                                          rt.clock.now())
+    elif name == "laporan":
         first = _day("from", today.replace(day=1))
         last = min(_day("to", today), first + timedelta(days=366))
         table = exports.visit_reports(db(), scope, first, last)

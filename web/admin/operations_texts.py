@@ -121,5 +121,6 @@ OPERATIONS_TEXTS: dict[str, tuple[str, str]] = {
     "exports.collections": ("Setoran per kader per bulan", "Collections per cadre per month"),
     "exports.year": ("Tahun", "Year"),
     "exports.rehab": ("Rencana REHAB", "REHAB plans"),
-    "exports.figures": ("Angka program per bulan", "Programme figures per month"),
+    "exports.figures": ("Angka program per bulan (12 bulan)", "Programme figures per month (12 months)"),
+    "exports.until_month": ("Sampai bulan", "Up to month"),
 }
