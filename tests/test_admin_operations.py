@@ -193,17 +193,18 @@ def rows_of(table: exports.Table) -> list[list[object]]:
     return [list(row) for row in table.rows]
 
 
-def test_collections_per_cadre_per_month_against_the_target(db, visits):  # type: ignore[no-untyped-def]
-    table = exports.collections_per_cadre(db, BRANCH, 2025, DEFAULT_RULES)
+def test_collections_per_cadre_per_month_against_the_target(db, visits, runtime, now):  # type: ignore[no-untyped-def]
+    table = exports.collections_per_cadre(runtime.sessions, BRANCH, 2025, DEFAULT_RULES, now)
     by_key = {(row[0], row[2]): row for row in rows_of(table)}
     assert by_key[("KDR-A-01", "2025-06")] == ["KDR-A-01", "Sri Wahyuni", "2025-06", 2, 3, 50_000, 150_000, 200_000,
                                                12_000_000, 2]
     assert by_key[("KDR-B-01", "2025-05")][5:8] == [100_000, 0, 100_000]
     assert by_key[("KDR-B-01", "2025-06")][3:8] == [0, 0, 0, 0, 0]
-    assert len(by_key) == 3 * 12
-    team = exports.collections_per_cadre(db, supervisor_scope(db, "KDR-A-00"), 2025, DEFAULT_RULES)
+    assert len(by_key) == 3 * 6  # January to June, the month of `now`
+    team = exports.collections_per_cadre(runtime.sessions, supervisor_scope(db, "KDR-A-00"), 2025, DEFAULT_RULES, now)
     assert {row[0] for row in rows_of(team)} == {"KDR-A-00", "KDR-A-01"}
-    assert {row[1] for row in rows_of(exports.collections_per_cadre(db, FIGURES_ONLY, 2025, DEFAULT_RULES))} == {""}
+    viewer = exports.collections_per_cadre(runtime.sessions, FIGURES_ONLY, 2025, DEFAULT_RULES, now)
+    assert {row[1] for row in rows_of(viewer)} == {""}
 
 
 def test_the_csv_is_ready_for_excel_bom_separator_and_no_formulas(db, visits):  # type: ignore[no-untyped-def]

@@ -13,19 +13,16 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Cadre, Family, Visit
-from models.figures import FAMILY_FIGURES, REHAB_FIGURES, REMINDER_FIGURES, VISIT_FIGURES
-from models.visits import BAYAR, CONFIRMED, REPORTED
+from models.figures import FAMILY_FIGURES, REHAB_FIGURES, REMINDER_FIGURES, VISIT_FIGURES, FigureMonth
 from rules.identifiers import mask_identifier
-from rules.months import add_months
 from rules.programme import ProgrammeRules
-from rules.regions import WIB, zone_for_region
-from web.admin.figures import roster, series
+from rules.regions import WIB
+from web.admin.figures import ensure_fresh, roster, series, this_month
 from web.admin.operations_rehab import STATES, plan_rows
 from web.admin.operations_scope import Scope
 
@@ -80,43 +77,35 @@ def visit_reports(session: Session, scope: Scope, first: date, last: date) -> Ta
     return Table(f"laporan-kunjungan-{first:%Y%m%d}-{last:%Y%m%d}.csv", header, rows)
 
 
-def collections_per_cadre(session: Session, scope: Scope, year: int, rules: ProgrammeRules) -> Table:
-    """For each cadre and month of `year` (in the cadre's own zone): households visited, BAYAR reported and
-    confirmed, the collection target and the share of it reached."""
-    cadres = list(session.execute(select(Cadre.id, Cadre.code, Cadre.name, Cadre.region_code)
-                                  .where(scope.sees_cadre(Cadre.id)).order_by(Cadre.code)).all())
-    zones: dict[ZoneInfo, list[int]] = {}
-    for cadre_id, _, _, region in cadres:
-        zones.setdefault(zone_for_region(region), []).append(cadre_id)
-    figures: dict[tuple[int, int], dict[str, int]] = {}
-    household = func.coalesce(cast(Visit.family_id, String), Visit.household)
-    moment = func.coalesce(Visit.visited_at, Visit.reported_at)
-    for zone, ids in zones.items():
-        for month in range(1, 13):
-            first = date(year, month, 1)
-            start = datetime.combine(first, time(), zone).astimezone(UTC)
-            end = datetime.combine(add_months(first, 1), time(), zone).astimezone(UTC)
-            window = (moment >= start, moment < end, Visit.cancelled_at.is_(None), Visit.cadre_id.in_(ids))
-            for cadre_id, visited, reports in session.execute(
-                    select(Visit.cadre_id, func.count(func.distinct(household)), func.count(Visit.id))
-                    .where(*window).group_by(Visit.cadre_id)):
-                figures.setdefault((cadre_id, month), {}).update(visited=visited, reports=reports)
-            for cadre_id, status, amount in session.execute(
-                    select(Visit.cadre_id, Visit.status, func.coalesce(func.sum(Visit.amount), 0))
-                    .where(*window, Visit.result == BAYAR, Visit.amount.is_not(None))
-                    .group_by(Visit.cadre_id, Visit.status)):
-                figures.setdefault((cadre_id, month), {})[status or REPORTED] = int(amount or 0)
+def collections_per_cadre(sessions: sessionmaker[Session], scope: Scope, year: int, rules: ProgrammeRules,
+                          now: datetime) -> Table:
+    """For each cadre and month of `year` up to this one: households visited, reports, BAYAR reported and
+    confirmed, the collection target and the share of it reached. Read from the monthly rollup the overview
+    reads (models/figures.py: months in WIB), so the file and the Ringkasan agree and a year of a large
+    branch is a few thousand rows, not a scan of its visits."""
+    months = [date(year, number, 1) for number in range(1, 13)]
+    months = [month for month in months if month <= this_month(now)] or months[:1]
+    ensure_fresh(sessions, months, now)
+    wanted = ("households", "reports", "collected", "collected_confirmed")
+    with sessions() as session:
+        cadres = list(session.execute(select(Cadre.id, Cadre.code, Cadre.name)
+                                      .where(scope.sees_cadre(Cadre.id)).order_by(Cadre.code)))
+        figures: dict[tuple[int, date], dict[str, int]] = {}
+        for cadre_id, month, figure, value in session.execute(
+                select(FigureMonth.cadre_id, FigureMonth.month, FigureMonth.figure, FigureMonth.value)
+                .where(FigureMonth.month.in_(months), FigureMonth.figure.in_(wanted),
+                       scope.sees_cadre(FigureMonth.cadre_id), FigureMonth.cadre_id > 0)):
+            figures.setdefault((cadre_id, month), {})[figure] = int(value)
     header = ["cadre_code", "cadre_name", "month", "households_visited", "reports", "collected_reported",
               "collected_confirmed", "collected_total", "target", "percent_of_target"]
     target = rules.cadre_monthly_collection
     rows: list[list[Cell]] = []
-    for cadre_id, code, name, _ in cadres:
-        for month in range(1, 13):
+    for cadre_id, code, name in cadres:
+        for month in months:
             found = figures.get((cadre_id, month), {})
-            reported, confirmed = found.get(REPORTED, 0), found.get(CONFIRMED, 0)
-            total = reported + confirmed
-            rows.append([code, name if scope.personal else "", f"{year}-{month:02d}", found.get("visited", 0),
-                         found.get("reports", 0), reported, confirmed, total, target,
+            total, confirmed = found.get("collected", 0), found.get("collected_confirmed", 0)
+            rows.append([code, name if scope.personal else "", f"{month:%Y-%m}", found.get("households", 0),
+                         found.get("reports", 0), total - confirmed, confirmed, total, target,
                          round(100 * total / target) if target else 0])
     return Table(f"setoran-per-kader-{year}.csv", header, rows)
 

@@ -120,8 +120,9 @@ def export_csv(name: str) -> ResponseReturnValue:
         table = exports.visit_reports(db(), scope, first, last)
     elif name == "setoran":
         year = request.args.get("year", "")
-        table = exports.collections_per_cadre(db(), scope, int(year) if year.isdigit() else today.year,
-                                              runtime().services["rules"])
+        rt = runtime()
+        table = exports.collections_per_cadre(rt.sessions, scope, int(year) if year.isdigit() else today.year,
+                                              rt.services["rules"], rt.clock.now())
     elif name == "rehab":
         table = exports.rehab_plans(db(), scope, today)
     else:

@@ -110,7 +110,9 @@ def run_import(sessions: sessionmaker[Session], job_id: int, kind: str, path: Pa
 def job_state(job: ImportJob) -> dict[str, object]:
     """What the page polls: status, percent read, and the report once done."""
     percent = 100 if job.status == DONE else (int(100 * job.done_bytes / job.size) if job.size else 0)
+    saving = job.status == RUNNING and job.size > 0 and job.done_bytes >= job.size  # read; deciding, writing
     return {"id": job.id, "kind": job.kind, "filename": job.filename, "status": job.status, "percent": percent,
+            "phase": "saving" if saving else job.status,
             "summary": job.summary, "rejected_count": job.rejected_count, "rejected": job.rejected,
             "error": job.error}
 

@@ -71,6 +71,9 @@
           bar.setAttribute("data-width", String(data.percent));
           document.getElementById("job-progress").setAttribute("aria-valuenow", String(data.percent));
           widths();
+          var label = document.getElementById("job-status");
+          var phase = label.getAttribute("data-" + data.phase);
+          if (phase) { label.textContent = phase + " " + data.percent + "%"; }
           if (data.status === "done" || data.status === "failed") {
             window.location.reload();  /* the page renders the report */
           } else {
