@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from ingest import import_file
 from models import (
     AuditEntry,
     Broadcast,
@@ -255,3 +256,16 @@ def test_an_upload_is_imported_in_the_background_with_the_clis_report(db, runtim
                     encoding="utf-8")
     cli = app.test_cli_runner().invoke(args=["import", "cadres", str(path)])
     assert imports.report_text(job).splitlines()[1:] == cli.output.splitlines()[1:]  # the same rejected lines
+
+
+def test_the_import_reports_its_progress_as_it_reads(runtime, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "kader.csv"
+    path.write_text("cadre_code,name,region_code\n" + "".join(f"KDR-Z-{n:05d},Kader {n},3372\n" for n in range(9000)),
+                    encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    report = import_file(runtime.sessions, "cadres", path, today=TODAY, on_progress=lambda done, size: seen.append(
+        (done, size)))
+    assert report.inserted == 9000
+    size = path.stat().st_size
+    assert seen[-1] == (size, size)
+    assert any(0 < done < size for done, _ in seen)  # partway through, for the bar
