@@ -42,10 +42,10 @@ def actor() -> str:
 
 def chosen_month(value: str | None, today: date) -> date:
     """`?month=2025-06`, else this month."""
-    try:
-        return datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return today.replace(day=1)
+    year, _, month = (value or "").partition("-")
+    if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+        return date(int(year), int(month), 1)
+    return today.replace(day=1)
 
 
 def branch_today() -> date:
