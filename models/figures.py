@@ -220,3 +220,14 @@ def reporting_cadres(session: Session, months: Sequence[date], cadre_ids: Sequen
     if cadre_ids is not None:
         query = query.where(FigureMonth.cadre_id.in_(list(cadre_ids) or [TOTAL - 1]))
     return int(session.scalar(query) or 0)
+
+
+def per_cadre(session: Session, month: date, figures: Sequence[str]) -> dict[int, dict[str, int]]:
+    """{cadre id: {figure: value}} for one month: the team table reads every cadre in one query."""
+    found: dict[int, dict[str, int]] = {}
+    for cadre_id, figure, value in session.execute(
+            select(FigureMonth.cadre_id, FigureMonth.figure, FigureMonth.value)
+            .where(FigureMonth.month == first_of(month), FigureMonth.figure.in_(list(figures)),
+                   FigureMonth.cadre_id > NO_CADRE)):
+        found.setdefault(cadre_id, {})[figure] = int(value)
+    return found

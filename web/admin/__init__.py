@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.admin import auth, overview, pending
+from web.admin import auth, cadres, families, overview, pending
 from web.admin.accounts import create_first_admin, first_accounts
 from web.admin.core import blueprint
 
-PAGES = (auth, overview, pending)  # imported for their routes; the list says which pages exist
+PAGES = (auth, overview, cadres, families, pending)  # imported for their routes; the list says which pages exist
 
 __all__ = ["PAGES", "blueprint", "create_first_admin", "first_accounts", "register"]
 

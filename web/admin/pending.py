@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from web.admin.core import blueprint, require_role
 from web.admin.nav import STAFF
 
-PENDING = {"cadres": "/kader", "families": "/keluarga", "rehab": "/rehab", "tickets": "/tiket", "broadcasts": "/siaran", "imports": "/impor"}
+PENDING = {"rehab": "/rehab", "tickets": "/tiket", "broadcasts": "/siaran", "imports": "/impor"}
 
 
 def _pending(key: str) -> ResponseReturnValue:
