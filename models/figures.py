@@ -42,6 +42,7 @@ from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from models.base import Base, UTCDateTime
 from models.chats import OutboxMessage
+from models.db import is_sqlite
 from models.fieldwork import RehabInstalment, RehabPlan, Visit
 from models.people import Assignment, Payment
 from models.reminders import QUEUED, Reminder
@@ -51,6 +52,7 @@ TOTAL = -1  # the cadre id of the branch's total rows
 NO_CADRE = 0  # families on nobody's list
 REPORT_DELAY = timedelta(days=2)  # a visit is reported at most a day after it happened (`kemarin`)
 STALE_AFTER = timedelta(minutes=10)
+LOCK_KEY = 13_000_000  # PostgreSQL advisory locks: one per month, above the planners' keys
 COMPUTED = "computed"  # a TOTAL row every computed month has, even one with nothing in it
 
 # What a month holds, per cadre. Flows (counted in the month) and stocks (at the month's end).
@@ -132,6 +134,8 @@ def refresh_month(session: Session, month: date, now: datetime) -> None:
     month = first_of(month)
     start, end = bounds(month)
     cutoff = min(end, now)  # a stock of the running month is counted now, of a past month at its end
+    if not is_sqlite(session):  # refreshers of one month take turns (SQLite's BEGIN IMMEDIATE does that there)
+        session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY + month.year * 12 + month.month)))
     session.execute(delete(FigureMonth).where(FigureMonth.month == month))
     columns = ["month", "cadre_id", "figure", "value", "computed_at"]
     household = func.coalesce(cast(Visit.family_id, String), literal("h") + func.coalesce(Visit.household, ""))
