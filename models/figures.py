@@ -42,6 +42,7 @@ from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from models.base import Base, UTCDateTime
 from models.chats import OutboxMessage
+from models.db import is_sqlite
 from models.fieldwork import RehabInstalment, RehabPlan, Visit
 from models.people import Assignment, Payment
 from models.reminders import QUEUED, Reminder
@@ -51,6 +52,7 @@ TOTAL = -1  # the cadre id of the branch's total rows
 NO_CADRE = 0  # families on nobody's list
 REPORT_DELAY = timedelta(days=2)  # a visit is reported at most a day after it happened (`kemarin`)
 STALE_AFTER = timedelta(minutes=10)
+LOCK_KEY = 13_000_000  # PostgreSQL advisory locks: one per month, above the planners' keys
 COMPUTED = "computed"  # a TOTAL row every computed month has, even one with nothing in it
 
 # What a month holds, per cadre. Flows (counted in the month) and stocks (at the month's end).
@@ -132,6 +134,8 @@ def refresh_month(session: Session, month: date, now: datetime) -> None:
     month = first_of(month)
     start, end = bounds(month)
     cutoff = min(end, now)  # a stock of the running month is counted now, of a past month at its end
+    if not is_sqlite(session):  # refreshers of one month take turns (SQLite's BEGIN IMMEDIATE does that there)
+        session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY + month.year * 12 + month.month)))
     session.execute(delete(FigureMonth).where(FigureMonth.month == month))
     columns = ["month", "cadre_id", "figure", "value", "computed_at"]
     household = func.coalesce(cast(Visit.family_id, String), literal("h") + func.coalesce(Visit.household, ""))
@@ -220,3 +224,14 @@ def reporting_cadres(session: Session, months: Sequence[date], cadre_ids: Sequen
     if cadre_ids is not None:
         query = query.where(FigureMonth.cadre_id.in_(list(cadre_ids) or [TOTAL - 1]))
     return int(session.scalar(query) or 0)
+
+
+def per_cadre(session: Session, month: date, figures: Sequence[str]) -> dict[int, dict[str, int]]:
+    """{cadre id: {figure: value}} for one month: the team table reads every cadre in one query."""
+    found: dict[int, dict[str, int]] = {}
+    for cadre_id, figure, value in session.execute(
+            select(FigureMonth.cadre_id, FigureMonth.figure, FigureMonth.value)
+            .where(FigureMonth.month == first_of(month), FigureMonth.figure.in_(list(figures)),
+                   FigureMonth.cadre_id > NO_CADRE)):
+        found.setdefault(cadre_id, {})[figure] = int(value)
+    return found

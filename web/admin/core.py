@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from models import AdminUser, AuditEntry
 from models.accounts import team_cadre_ids
+from models.figures import BRANCH_ZONE
 from rules.display import format_rupiah
 from rules.identifiers import mask_identifier
 from web import runtime
@@ -190,7 +191,7 @@ def template_values() -> dict[str, Any]:
     account = current_account()
     return {"csrf_token": csrf_token, "account": account, "language": language(),
             "nav_pages": pages_for(account.role) if account else [], "rupiah": format_rupiah,
-            "masked": shown_identifier}
+            "masked": shown_identifier, "zone": BRANCH_ZONE}
 
 
 @blueprint.errorhandler(400)

@@ -8,6 +8,7 @@ from flask import abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from web import runtime
+from web.admin.cadres import chart_scope
 from web.admin.core import blueprint, figure_scope, require_role, t
 from web.admin.figures import overview as overview_figures
 from web.admin.figures import series, this_month
@@ -58,6 +59,7 @@ def chart_data(chart: str) -> ResponseReturnValue:
     if figures is None:
         abort(404)
     rt = runtime()
-    months, values = series(rt.sessions, chosen_month(), figures, figure_scope(), rt.clock.now())
+    scope = chart_scope(request.args.get("kader")) if request.args.get("kader") else figure_scope()
+    months, values = series(rt.sessions, chosen_month(), figures, scope, rt.clock.now())
     return jsonify(labels=[f"{m:%Y-%m}" for m in months],
                    series=[{"label": t(f"fig.{name}"), "values": values[name]} for name in figures])
