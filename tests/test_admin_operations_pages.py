@@ -190,3 +190,10 @@ def test_a_viewer_downloads_the_programme_figures_and_nothing_with_names(viewer,
     assert len(lines) == 1 + 12 and lines[-1].startswith("2025-06;3;250;36000000;3;2;200000;")
     assert "Sri" not in text
     assert viewer.get("/admin/ekspor/setoran.csv").status_code == 403
+
+
+def test_the_operations_pages_speak_english_when_asked(admin, queue):  # type: ignore[no-untyped-def]
+    html = page(admin, "/admin/tiket?lang=en")
+    assert "Complaint tickets" in html and "complaint" in html and "Send answer" in html
+    assert "REHAB plans" in page(admin, "/admin/rehab")  # remembered for the session
+    assert "Schedule broadcast" in page(admin, "/admin/siaran")
