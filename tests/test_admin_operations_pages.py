@@ -197,3 +197,24 @@ def test_the_operations_pages_speak_english_when_asked(admin, queue):  # type: i
     assert "Complaint tickets" in html and "complaint" in html and "Send answer" in html
     assert "REHAB plans" in page(admin, "/admin/rehab")  # remembered for the session
     assert "Schedule broadcast" in page(admin, "/admin/siaran")
+
+
+def test_an_admin_cancels_a_scheduled_broadcast(admin, db, now):  # type: ignore[no-untyped-def]
+    db.add(Broadcast(segment={}, segment_text="all", text_id="Halo", starts_at=now, created_at=now,
+                     created_by="cli"))
+    db.commit()
+    broadcast_id = db.scalar(select(Broadcast.id))
+    token = form_token(admin, "/admin/siaran")
+    response = admin.post(f"/admin/siaran/{broadcast_id}/batal", data={"csrf_token": token}, follow_redirects=True)
+    assert f"Siaran {broadcast_id} dibatalkan." in response.get_data(as_text=True)
+    assert db.scalar(select(Broadcast.status)) == "cancelled"
+
+
+def test_a_supervisor_cannot_cancel_a_broadcast_they_did_not_make(supervisor, db, now):  # type: ignore[no-untyped-def]
+    db.add(Broadcast(segment={}, segment_text="all", text_id="Halo", starts_at=now, created_at=now,
+                     created_by="admin:siti"))
+    db.commit()
+    token = form_token(supervisor, "/admin/siaran")
+    assert supervisor.post(f"/admin/siaran/{db.scalar(select(Broadcast.id))}/batal",
+                           data={"csrf_token": token}).status_code == 404
+    assert db.scalar(select(Broadcast.status)) == "scheduled"
