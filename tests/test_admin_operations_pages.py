@@ -88,13 +88,15 @@ def test_a_supervisor_cannot_answer_another_teams_ticket(supervisor, db, queue):
 
 
 def test_the_broadcast_form_counts_recipients_live_and_previews_each_channel(admin):  # type: ignore[no-untyped-def]
-    data = admin.get("/admin/siaran/pratinjau?cadre=KDR-A-01&text_id=Halo&text_en=Hello").get_json()
+    data = admin.get("/admin/siaran/pratinjau?cadre=KDR-A-01&text_id=Halo&text_en=Hello&count=1").get_json()
     assert data["segment"] == "cadre=KDR-A-01"
     assert data["count"] == {"families": 2, "reachable": 2, "web": 1, "telegram": 1, "whatsapp": 0}
     assert "2 keluarga dalam sasaran; 2 dapat dihubungi" in data["line"]
     assert {(p["channel"], p["language"]) for p in data["previews"]} >= {("telegram", "en"), ("whatsapp", "id")}
     wrong = admin.get("/admin/siaran/pratinjau?months=abc").get_json()
     assert "months=abc" in wrong["error"]
+    text_only = admin.get("/admin/siaran/pratinjau?cadre=KDR-A-01&text_id=Halo").get_json()
+    assert "count" not in text_only and text_only["previews"]
 
 
 def test_a_broadcast_is_scheduled_from_the_form_and_listed(admin, db):  # type: ignore[no-untyped-def]
@@ -111,7 +113,7 @@ def test_a_broadcast_is_scheduled_from_the_form_and_listed(admin, db):  # type: 
 
 
 def test_a_supervisors_broadcast_is_kept_to_their_team(supervisor, db):  # type: ignore[no-untyped-def]
-    data = supervisor.get("/admin/siaran/pratinjau").get_json()
+    data = supervisor.get("/admin/siaran/pratinjau?count=1").get_json()
     assert data["segment"] == "cadre=KDR-A-00,KDR-A-01" and data["count"]["families"] == 3
     token = form_token(supervisor, "/admin/siaran")
     supervisor.post("/admin/siaran", data={"csrf_token": token, "cadre": "KDR-B-01", "text_id": "x",

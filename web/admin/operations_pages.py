@@ -134,7 +134,8 @@ def broadcasts_page() -> ResponseReturnValue:
 @blueprint.get("/siaran/pratinjau")
 @require_role(*STAFF)
 def broadcast_preview() -> ResponseReturnValue:
-    """JSON for the form's script: the segment as written, the live count, and the text on each channel."""
+    """JSON for the form's script: the segment as written, the text on each channel, and with `count=1`
+    the live count (the script asks for it only when the segment changes: on a large branch it costs most)."""
     rt = runtime()
     written = broadcasts.segment_text(request.args)
     shown = [vars(preview) for preview in broadcasts.previews(request.args.get("text_id", ""),
@@ -143,6 +144,8 @@ def broadcast_preview() -> ResponseReturnValue:
         segment = broadcasts.scoped_segment(db(), current_scope(), written)
     except SegmentError as problem:
         return jsonify(segment=written, error=str(problem), previews=shown)
+    if not request.args.get("count"):
+        return jsonify(segment=segment.describe(), previews=shown)
     count = broadcasts.count(db(), segment, rt.clock.now(), rt.services["rules"])
     return jsonify(segment=segment.describe(), count=count, line=t("broadcasts.count_line", **count), previews=shown)
 

@@ -32,29 +32,35 @@
     if (!form) { return; }
     var count = document.getElementById("recipients");
     var previews = document.getElementById("previews");
-    var timer = null, asked = 0;
-    function refresh() {
+    var timers = {}, asked = {};
+    function ask(what) {  /* "count": the segment changed (costly on a large branch); "text": the message did */
       var fields = ["region", "class", "months", "plan", "cadre", "text_id", "text_en"];
       var query = fields.map(function (name) {
         return encodeURIComponent(name) + "=" + encodeURIComponent(form.elements[name].value);
-      }).join("&");
-      var mine = ++asked;
+      }).join("&") + (what === "count" ? "&count=1" : "");
+      var mine = asked[what] = (asked[what] || 0) + 1;
       fetch(form.getAttribute("data-preview") + "?" + query, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
-          if (!data || mine !== asked) { return; }  /* only the latest answer counts */
-          count.textContent = data.error ? data.error : data.segment + ": " + data.line;
-          count.className = data.error ? "count error" : "count";
-          count.setAttribute("data-reachable", data.error ? "" : String(data.count.reachable));
+          if (!data || mine !== asked[what]) { return; }  /* only the latest answer counts */
+          if (what === "count" || data.error) {
+            count.textContent = data.error ? data.error : data.segment + ": " + data.line;
+            count.className = data.error ? "count error" : "count";
+            count.setAttribute("data-reachable", data.error || !data.count ? "" : String(data.count.reachable));
+          }
           previews.textContent = "";
           data.previews.forEach(function (preview) { previews.appendChild(previewBox(preview)); });
         });
     }
-    form.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(refresh, 250);
+    function later(what, delay) {
+      clearTimeout(timers[what]);
+      timers[what] = setTimeout(function () { ask(what); }, delay);
+    }
+    form.addEventListener("input", function (event) {
+      var segment = event.target.closest("fieldset.segment") !== null;
+      later(segment ? "count" : "text", segment ? 400 : 200);
     });
-    refresh();
+    ask("count");
   }
 
   function importProgress() {
