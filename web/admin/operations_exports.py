@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Cadre, Family, Visit
@@ -57,23 +57,26 @@ def _safe(cell: Cell) -> Cell:
 
 
 def visit_reports(session: Session, scope: Scope, first: date, last: date) -> Table:
-    """Every visit report from `first` to `last` (days in WIB), cancelled ones marked."""
+    """Every visit report made from `first` to `last` (days in WIB, by when it was reported), cancelled ones
+    marked. Plain columns, not ORM objects: a branch's month is a few hundred thousand rows."""
     start = datetime.combine(first, time(), WIB).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), WIB).astimezone(UTC)
-    moment = func.coalesce(Visit.visited_at, Visit.reported_at)
-    query = (select(Visit, Cadre.code, Cadre.name, Family.number).join(Cadre, Cadre.id == Visit.cadre_id)
-             .outerjoin(Family, Family.id == Visit.family_id)
-             .where(moment >= start, moment < end, scope.sees_cadre(Visit.cadre_id)).order_by(moment, Visit.id))
+    query = (select(Visit.id, Visit.visited_at, Visit.reported_at, Cadre.code, Cadre.name, Family.number,
+                    Visit.household, Visit.result, Visit.amount, Visit.status, Visit.promised_on, Visit.note,
+                    Visit.cancelled_at)
+             .join(Cadre, Cadre.id == Visit.cadre_id).outerjoin(Family, Family.id == Visit.family_id)
+             .where(Visit.reported_at >= start, Visit.reported_at < end, scope.sees_cadre(Visit.cadre_id))
+             .order_by(Visit.reported_at, Visit.id))
     header = ["report", "visited_at", "reported_at", "cadre_code", "cadre_name", "household", "result", "amount",
               "status", "promised_on", "note", "cancelled"]
     rows = []
-    for visit, code, name, family in session.execute(query):
-        household = family or visit.household or ""
-        rows.append([visit.number, _local(visit.visited_at or visit.reported_at), _local(visit.reported_at), code,
-                     name if scope.personal else "", mask_identifier(household) if household else "",
-                     visit.result, visit.amount, visit.status or "",
-                     visit.promised_on.isoformat() if visit.promised_on else "",
-                     visit.note if scope.personal else "", "yes" if visit.cancelled_at else ""])
+    for (number, visited, reported, code, name, family, typed, result, amount, status, promised, note,
+         cancelled) in session.execute(query):
+        household = family or typed or ""
+        rows.append([f"L-{number:06d}", _local(visited or reported), _local(reported), code,
+                     name if scope.personal else "", mask_identifier(household) if household else "", result,
+                     amount, status or "", promised.isoformat() if promised else "",
+                     note if scope.personal else "", "yes" if cancelled else ""])
     return Table(f"laporan-kunjungan-{first:%Y%m%d}-{last:%Y%m%d}.csv", header, rows)
 
 
