@@ -54,11 +54,13 @@ class Dialect:
         self.sqlite = engine.dialect.name == "sqlite"
 
     def pad(self, expression: str, width: int) -> str:
+        """A number as text of `width` digits, zeros in front."""
         if self.sqlite:
             return f"substr('{'0' * width}' || ({expression}), -{width})"
         return f"lpad(({expression})::text, {width}, '0')"
 
     def day(self, expression: str) -> str:
+        """'2025-01-10' as a date."""
         return expression if self.sqlite else f"CAST({expression} AS DATE)"
 
     def moment(self, seconds: str) -> str:
@@ -166,6 +168,7 @@ def timed(action: Callable[[], Any], runs: int) -> tuple[float, float]:
 
 
 def bench(label: str, url: str, args: argparse.Namespace) -> None:
+    """Load the branch into `url`, compute the rollup, then time the pages."""
     engine = make_engine(url)
     migrate(engine)
     start = time.perf_counter()
@@ -208,6 +211,7 @@ def bench(label: str, url: str, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """SQLite in bench/out/, then PostgreSQL when a URL is given."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--cadres", type=int, default=5_000)
