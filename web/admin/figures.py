@@ -12,16 +12,18 @@ from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Cadre, Ticket
+from models.db import make_reader_factory
 from models.figures import (
     BRANCH_ZONE,
     STOCKS,
     bounds,
+    compute_month,
     first_of,
     months_back,
     read_months,
-    refresh_month,
     reporting_cadres,
     stale_months,
+    store_month,
 )
 from rules.programme import ProgrammeRules
 
@@ -61,12 +63,29 @@ class Span:
 
 
 def ensure_fresh(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> None:
-    """Compute the months never computed (and the running month when stale), each in its own transaction."""
-    with sessions() as reader:
-        stale = stale_months(reader, months, now)
-    for month in stale:
+    """Compute the months never computed (and the running month when stale): each read in a read-only
+    transaction, then stored in a short write."""
+    refresh_months(sessions, stale_months_of(sessions, months, now), now)
+
+
+def stale_months_of(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> list[date]:
+    """Which of these months need computing."""
+    with _reader(sessions) as reader:
+        return stale_months(reader, months, now)
+
+
+def _reader(sessions: sessionmaker[Session]) -> Session:
+    """A session of the same database that only reads: on SQLite it never takes the write lock."""
+    return make_reader_factory(sessions.kw["bind"])()
+
+
+def refresh_months(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> None:
+    """Compute each month in a read-only transaction (no write lock on SQLite), then store it."""
+    for month in months:
+        with _reader(sessions) as reader:
+            figures = compute_month(reader, month, now)
         with sessions.begin() as writer:
-            refresh_month(writer, month, now)
+            store_month(writer, month, figures, now)
 
 
 def roster(session: Session, cadre_ids: Sequence[int] | None) -> int:
