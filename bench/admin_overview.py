@@ -82,7 +82,7 @@ def load_branch(engine: Engine, members: int, cadres: int) -> dict[str, int]:
     plans = 20_000
     tickets = cadres * 2 * 6
     largest = max(members, visits, payments, reminders)
-    spread = f"(x * 7919) % {SPAN}"
+    spread = f"(CAST(x AS BIGINT) * 7919) % {SPAN}"
     due_on = d.day("'2025-0' || k.x || '-10'")
     statements = [
         f"INSERT INTO families (id, number, region_code, credit) SELECT x, '3372' || {d.pad('x', 12)}, '3372', 0 "

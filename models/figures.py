@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     union,
@@ -43,7 +45,7 @@ from sqlalchemy.sql._typing import _ColumnExpressionArgument
 from models.base import Base
 from models.chats import OutboxMessage
 from models.db import is_sqlite
-from models.fieldwork import RehabInstalment, RehabPlan, Visit
+from models.fieldwork import RehabInstalment, RehabPlan, Ticket, Visit
 from models.people import Assignment, Payment
 from models.reminders import QUEUED, Reminder
 
@@ -60,7 +62,11 @@ VISIT_FIGURES = ("reports", "households", "collected", "collected_confirmed", "p
 FAMILY_FIGURES = ("payments", "payments_amount", "families_reached")
 REHAB_FIGURES = ("rehab_opened", "rehab_completed", "rehab_running", "rehab_overdue")
 REMINDER_FIGURES = ("reminders_sent", "reminders_delivered", "reminders_read", "reminders_failed")
-STOCKS = ("rehab_running", "rehab_overdue")
+COMPLAINT_FIGURES = ("complaints_opened", "complaints_closed", "complaints_open")
+STOCKS = ("rehab_running", "rehab_overdue", "complaints_open")
+# The branch's alone (cadre TOTAL), never summed: cadres reporting in the month and in its year so far, and
+# the median minutes from a complaint to its closing, for those closed in the month and in its year so far.
+BRANCH_ONLY = ("reporting", "reporting_ytd", "median_close_minutes", "median_close_minutes_ytd")
 SENT, DELIVERED, READ = ("sent", "delivered", "read"), ("delivered", "read"), ("read",)
 FAILED = ("failed", "dead", "undelivered")
 
@@ -174,11 +180,37 @@ def compute_month(session: Session, month: date, now: datetime) -> dict[int, dic
         (name, func.count(case((sent.c.status.in_(states), 1))))
         for name, states in (("reminders_sent", SENT), ("reminders_delivered", DELIVERED),
                              ("reminders_read", READ), ("reminders_failed", FAILED))], [], sent))
+    closed_by = and_(Ticket.status == "closed", Ticket.updated_at.is_not(None), Ticket.updated_at < cutoff)
+    parts.append(_grouped(session, func.coalesce(Ticket.cadre_id, NO_CADRE), [
+        ("complaints_opened", func.count(case((Ticket.created_at >= start, Ticket.id)))),
+        ("complaints_closed", func.count(case((and_(Ticket.status == "closed", Ticket.updated_at >= start,
+                                                    Ticket.updated_at < end), Ticket.id)))),
+        ("complaints_open", func.count(case((and_(Ticket.created_at < cutoff, not_(closed_by)), Ticket.id)))),
+    ], [Ticket.kind == "complaint", Ticket.created_at < end]))
     figures: dict[int, dict[str, int]] = {}
     for part in parts:
         for cadre_id, values in part.items():
             figures.setdefault(cadre_id, {}).update(values)
+    figures[TOTAL] = _branch_only(session, month, figures, end)
     return figures
+
+
+def _branch_only(session: Session, month: date, figures: dict[int, dict[str, int]], end: datetime) -> dict[str, int]:
+    """The BRANCH_ONLY figures: counts of distinct cadres and medians, which no sum of cadres' rows gives."""
+    reporting = {cadre_id for cadre_id, values in figures.items() if values.get("reports") and cadre_id > NO_CADRE}
+    january = month.replace(month=1)
+    earlier = session.scalars(select(FigureMonth.cadre_id).distinct().where(
+        FigureMonth.month >= january, FigureMonth.month < month, FigureMonth.figure == "reports",
+        FigureMonth.cadre_id > NO_CADRE))
+    values = {"reporting": len(reporting), "reporting_ytd": len(reporting | set(earlier))}
+    for name, since in (("median_close_minutes", bounds(month)[0]), ("median_close_minutes_ytd", bounds(january)[0])):
+        minutes = [(closed - created).total_seconds() / 60 for created, closed in session.execute(
+            select(Ticket.created_at, Ticket.updated_at).where(
+                Ticket.kind == "complaint", Ticket.status == "closed", Ticket.updated_at >= since,
+                Ticket.updated_at < end)) if closed is not None]
+        if minutes:
+            values[name] = round(median(minutes))
+    return values
 
 
 def store_month(session: Session, month: date, figures: dict[int, dict[str, int]], now: datetime) -> None:
@@ -187,9 +219,11 @@ def store_month(session: Session, month: date, figures: dict[int, dict[str, int]
     if not is_sqlite(session):  # refreshers of one month take turns (SQLite's BEGIN IMMEDIATE does that there)
         session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY + month.year * 12 + month.month)))
     session.execute(delete(FigureMonth).where(FigureMonth.month == month))
-    totals: dict[str, int] = {COMPUTED: 0}
+    totals: dict[str, int] = {COMPUTED: 0, **figures.get(TOTAL, {})}
     rows = []
     for cadre_id, values in figures.items():
+        if cadre_id == TOTAL:
+            continue
         for figure, value in values.items():
             if value:
                 rows.append({"month": month, "cadre_id": cadre_id, "figure": figure, "value": value,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Cadre, Ticket
 from models.db import make_reader_factory
 from models.figures import (
+    BRANCH_ONLY,
     BRANCH_ZONE,
     STOCKS,
     bounds,
@@ -103,12 +104,21 @@ def span_of(session: Session, months: Sequence[date], cadre_ids: Sequence[int] |
     values: dict[str, int] = {}
     for month in months:
         for figure, value in by_month[month].items():
-            if figure not in STOCKS:
+            if figure not in STOCKS and figure not in BRANCH_ONLY:
                 values[figure] = values.get(figure, 0) + value
-    values.update({figure: by_month[months[-1]].get(figure, 0) for figure in STOCKS})
+    last = by_month[months[-1]]
+    values.update({figure: last.get(figure, 0) for figure in STOCKS})
     count = len(months)
-    return Span(list(months), cadres, reporting_cadres(session, months, cadre_ids), values,
-                complaints(session, bounds(months[0])[0], bounds(months[-1])[1], now, cadre_ids),
+    if cadre_ids is None:  # the branch: everything from the rollup
+        single = len(months) == 1
+        reporting = last.get("reporting" if single else "reporting_ytd", 0)
+        minutes = last.get("median_close_minutes" if single else "median_close_minutes_ytd")
+        counted = Complaints(values.get("complaints_opened", 0), values.get("complaints_closed", 0),
+                             values.get("complaints_open", 0), round(minutes / 60, 1) if minutes else None)
+    else:  # a team: its few cadres and tickets, counted live
+        reporting = reporting_cadres(session, months, cadre_ids)
+        counted = complaints(session, bounds(months[0])[0], bounds(months[-1])[1], now, cadre_ids)
+    return Span(list(months), cadres, reporting, values, counted,
                 visit_target=rules.cadre_period_visits * cadres * count // rules.cadre_period_months,
                 collection_target=rules.cadre_monthly_collection * cadres * count)
 
@@ -156,9 +166,9 @@ def series(sessions: sessionmaker[Session], month: date, figures: Sequence[str],
     with sessions() as session:
         by_month = read_months(session, months, cadre_ids)
         values = {figure: [by_month[m].get(figure, 0) for m in months] for figure in figures}
-        if "reporting" in figures:
+        if "reporting" in figures and cadre_ids is not None:
             values["reporting"] = [reporting_cadres(session, [m], cadre_ids) for m in months]
-        if "complaints_open" in figures or "complaints_closed" in figures:
+        if ("complaints_open" in figures or "complaints_closed" in figures) and cadre_ids is not None:
             counted = [complaints(session, *bounds(m), now, cadre_ids) for m in months]
             values["complaints_open"] = [c.open for c in counted]
             values["complaints_closed"] = [c.closed for c in counted]
