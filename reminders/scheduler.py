@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.runtime import Runtime
 from handlers.recipients import Reach, ensure_cadre_chats
 from models import Cadre
-from models.figures import BRANCH_ZONE, first_of, months_back, refresh_month
+from models.figures import BRANCH_ZONE, compute_month, first_of, months_back, store_month
 from models.ledger import rate_table
 from models.personal_data import purge_expired
 from models.reminders import PLANNED, Reminder
@@ -82,8 +82,10 @@ def refresh_figures(runtime: Runtime, at: datetime | None = None) -> list[date]:
     now = at or runtime.clock.now()
     months = months_back(first_of(now.astimezone(BRANCH_ZONE).date()), 2)
     for month in months:
+        with runtime.reading() as reader:  # the counting holds no write lock; the store is a short write
+            figures = compute_month(reader, month, now)
         with runtime.sessions.begin() as session:
-            refresh_month(session, month, now)
+            store_month(session, month, figures, now)
     return months
 
 

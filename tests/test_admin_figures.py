@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from models import Visit
+from models.figures import read_months, stale_months
+from reminders.scheduler import refresh_figures
 from rules.programme import DEFAULT_RULES
 from tests.admin_data import JUNE, MAY, NOW, build_branch
 from web.admin.figures import overview, series
@@ -85,3 +87,11 @@ def test_a_report_after_the_month_was_computed_shows_once_it_is_stale(runtime, d
     assert month["reports"] == 4  # the rollup is at most ten minutes old
     month, _ = overview(runtime.sessions, JUNE, None, DEFAULT_RULES, NOW + timedelta(minutes=11))
     assert month["reports"] == 5 and month.reporting == 3
+
+
+def test_the_scheduler_refreshes_this_month_and_the_last(runtime, db):  # type: ignore[no-untyped-def]
+    build_branch(db)
+    assert refresh_figures(runtime, NOW) == [MAY, JUNE]
+    with runtime.reading() as session:
+        assert stale_months(session, [MAY, JUNE], NOW) == []
+        assert read_months(session, [JUNE], None)[JUNE]["households"] == 3

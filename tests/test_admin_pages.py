@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ingest.demo import seed_demo
 from models import AuditEntry, Visit
 from tests.admin_data import NOW, build_branch
 from tests.admin_pages import make_account, sign_in
+from web.admin.accounts import first_accounts
 
 NAMES = ("Sri Kader", "Bambang Kader", "Nur Lain", "Endang Supervisor", "Kepala F1 Santoso")
 
@@ -137,3 +139,18 @@ def test_family_page_shows_arrears_as_the_bot_computes_them(client, db):  # type
     assert figure(page, "arrears-total") == ["Rp350.000"]
     assert "L-000001" in page and "BAYAR" in page
     assert "0001900000001" not in page and "0001*****0001" in page  # a supervisor sees identifiers masked
+
+
+def test_the_demo_branch_signs_in_with_the_printed_password_and_shows_its_figures(runtime, app, client, db):  # type: ignore[no-untyped-def]
+    seed_demo(db, runtime.clock.now().date())
+    db.commit()
+    first_accounts(runtime, demo=True)
+    password = (runtime.settings.instance_path / "admin_password").read_text().strip()
+    assert sign_in(client, "admin", password).status_code == 302
+    page = client.get("/admin/").get_data(as_text=True)
+    assert figure(page, "active")[1:3] == ["/", "5"]  # the demo's five cadres
+    assert figure(page, "payments-ytd")[0] != "0"
+    supervisor = app.test_client()
+    assert sign_in(supervisor, "endang", password).status_code == 302
+    team = supervisor.get("/admin/kader").get_data(as_text=True)
+    assert "KDR-SKA-01" in team and "KDR-JPR-01" not in team

@@ -12,16 +12,19 @@ from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Cadre, Ticket
+from models.db import make_reader_factory
 from models.figures import (
+    BRANCH_ONLY,
     BRANCH_ZONE,
     STOCKS,
     bounds,
+    compute_month,
     first_of,
     months_back,
     read_months,
-    refresh_month,
     reporting_cadres,
     stale_months,
+    store_month,
 )
 from rules.programme import ProgrammeRules
 
@@ -61,12 +64,29 @@ class Span:
 
 
 def ensure_fresh(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> None:
-    """Compute the months never computed (and the running month when stale), each in its own transaction."""
-    with sessions() as reader:
-        stale = stale_months(reader, months, now)
-    for month in stale:
+    """Compute the months never computed (and the running month when stale): each read in a read-only
+    transaction, then stored in a short write."""
+    refresh_months(sessions, stale_months_of(sessions, months, now), now)
+
+
+def stale_months_of(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> list[date]:
+    """Which of these months need computing."""
+    with _reader(sessions) as reader:
+        return stale_months(reader, months, now)
+
+
+def _reader(sessions: sessionmaker[Session]) -> Session:
+    """A session of the same database that only reads: on SQLite it never takes the write lock."""
+    return make_reader_factory(sessions.kw["bind"])()
+
+
+def refresh_months(sessions: sessionmaker[Session], months: Sequence[date], now: datetime) -> None:
+    """Compute each month in a read-only transaction (no write lock on SQLite), then store it."""
+    for month in months:
+        with _reader(sessions) as reader:
+            figures = compute_month(reader, month, now)
         with sessions.begin() as writer:
-            refresh_month(writer, month, now)
+            store_month(writer, month, figures, now)
 
 
 def roster(session: Session, cadre_ids: Sequence[int] | None) -> int:
@@ -84,12 +104,21 @@ def span_of(session: Session, months: Sequence[date], cadre_ids: Sequence[int] |
     values: dict[str, int] = {}
     for month in months:
         for figure, value in by_month[month].items():
-            if figure not in STOCKS:
+            if figure not in STOCKS and figure not in BRANCH_ONLY:
                 values[figure] = values.get(figure, 0) + value
-    values.update({figure: by_month[months[-1]].get(figure, 0) for figure in STOCKS})
+    last = by_month[months[-1]]
+    values.update({figure: last.get(figure, 0) for figure in STOCKS})
     count = len(months)
-    return Span(list(months), cadres, reporting_cadres(session, months, cadre_ids), values,
-                complaints(session, bounds(months[0])[0], bounds(months[-1])[1], now, cadre_ids),
+    if cadre_ids is None:  # the branch: everything from the rollup
+        single = len(months) == 1
+        reporting = last.get("reporting" if single else "reporting_ytd", 0)
+        minutes = last.get("median_close_minutes" if single else "median_close_minutes_ytd")
+        counted = Complaints(values.get("complaints_opened", 0), values.get("complaints_closed", 0),
+                             values.get("complaints_open", 0), round(minutes / 60, 1) if minutes else None)
+    else:  # a team: its few cadres and tickets, counted live
+        reporting = reporting_cadres(session, months, cadre_ids)
+        counted = complaints(session, bounds(months[0])[0], bounds(months[-1])[1], now, cadre_ids)
+    return Span(list(months), cadres, reporting, values, counted,
                 visit_target=rules.cadre_period_visits * cadres * count // rules.cadre_period_months,
                 collection_target=rules.cadre_monthly_collection * cadres * count)
 
@@ -137,9 +166,9 @@ def series(sessions: sessionmaker[Session], month: date, figures: Sequence[str],
     with sessions() as session:
         by_month = read_months(session, months, cadre_ids)
         values = {figure: [by_month[m].get(figure, 0) for m in months] for figure in figures}
-        if "reporting" in figures:
+        if "reporting" in figures and cadre_ids is not None:
             values["reporting"] = [reporting_cadres(session, [m], cadre_ids) for m in months]
-        if "complaints_open" in figures or "complaints_closed" in figures:
+        if ("complaints_open" in figures or "complaints_closed" in figures) and cadre_ids is not None:
             counted = [complaints(session, *bounds(m), now, cadre_ids) for m in months]
             values["complaints_open"] = [c.open for c in counted]
             values["complaints_closed"] = [c.closed for c in counted]
