@@ -87,6 +87,7 @@ class FakeTwilioAPI(LoopbackServer):
     honour_idempotency: bool = True
     outage: str | None = None  # "500", "429" or "timeout" for every create until `up()`
     stall: float = 2.0  # seconds a "timeout" answer takes (longer than the client waits)
+    latency: float = 0.0  # seconds every create takes, as a real API's round trip does
     repeats: int = 0  # creates answered from the idempotency record (a retry of something taken)
     _answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _release: threading.Event = field(default_factory=threading.Event)
@@ -141,6 +142,7 @@ class FakeTwilioAPI(LoopbackServer):
             self.outage = None
             self.honour_idempotency = True
             self.repeats = 0
+            self.latency = 0.0
         self.release()
 
     # --- the server ----------------------------------------------------------------------------------------
@@ -185,6 +187,8 @@ class FakeTwilioAPI(LoopbackServer):
             self._release.wait(30)
         elif outage == "timeout":
             time.sleep(self.stall)
+        elif self.latency:
+            time.sleep(self.latency)
         return answer
 
 
