@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, exists, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.messages import Outbound, Outgoing
@@ -24,6 +24,12 @@ from models.reminders import record_delivery_failure
 MAX_ATTEMPTS = 8
 OUTSIDE_WINDOW = "63016"  # Twilio: outside WhatsApp's 24-hour window (the webhook requeues it as a template)
 STALE_SENDING = timedelta(minutes=5)  # a sender that died mid-send: its rows become claimable again
+Lane = tuple[str, str, int]  # (channel, address, priority): a chat's messages of one kind, kept in order
+LANE = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address, OutboxMessage.priority)
+OUTBOUND = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address, OutboxMessage.body,
+            OutboxMessage.choices, OutboxMessage.ask_contact, OutboxMessage.template_sid,
+            OutboxMessage.template_variables, OutboxMessage.chat_id, OutboxMessage.priority,
+            OutboxMessage.created_at)
 MAX_RUN = 20  # rows of one lane taken after its first in one claim (a long reply, a backlog after an outage)
 
 
@@ -71,7 +77,7 @@ def claim(session: Session, ids: Iterable[int], now: datetime) -> list[Outbound]
     if not ids:
         return []
     ready = OutboxMessage.status.in_(("queued", "failed")) & (OutboxMessage.next_attempt_at <= now)
-    query = (select(OutboxMessage.id).where(OutboxMessage.id.in_(ids), ready, _first_in_lane())
+    query = (select(*LANE).where(OutboxMessage.id.in_(ids), ready, _first_in_lane())
              .order_by(OutboxMessage.priority, OutboxMessage.id))
     return _take_lanes(session, _locked(session, query), now)
 
@@ -83,7 +89,7 @@ def claim_due(session: Session, now: datetime, limit: int = 50,
 
     Lowest priority first (replies to people ahead of bulk reminders), then oldest first.
     """
-    query = (select(OutboxMessage.id).where(text(PENDING), _due(now), _first_in_lane())
+    query = (select(*LANE).where(text(PENDING), _due(now), _first_in_lane())
              .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))
     if channels is not None:
         query = query.where(OutboxMessage.channel.in_(list(channels)))
@@ -107,31 +113,27 @@ def _first_in_lane() -> ColumnElement[bool]:
                            text("earlier.status IN ('queued', 'failed', 'sending')"))
 
 
-def _locked(session: Session, query: Select[int]) -> list[int]:
-    """On PostgreSQL rows another sender is claiming are skipped; SQLite's BEGIN IMMEDIATE already
-    serialises claims."""
+def _locked(session: Session, query: Select[int, str, str, int]) -> dict[Lane, int]:
+    """The first rows found, by lane. On PostgreSQL rows another sender is claiming are skipped; SQLite's
+    BEGIN IMMEDIATE already serialises claims."""
     if not is_sqlite(session):
         query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    return list(session.execute(query).scalars())
+    return {(channel, address, priority): row_id for row_id, channel, address, priority in session.execute(query)}
 
 
-def _take_lanes(session: Session, heads: list[int], now: datetime) -> list[Outbound]:
+def _take_lanes(session: Session, first_of: dict[Lane, int], now: datetime) -> list[Outbound]:
     """Mark the first rows of these lanes `sending`, with the run of due rows that follows each. No other
     sender takes those followers meanwhile: a row is only ever claimed as the first pending of its lane."""
-    if not heads:
+    if not first_of:
         return []
-    firsts = session.execute(select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address,
-                                    OutboxMessage.priority).where(OutboxMessage.id.in_(heads))).all()
-    first_of = {(channel, address, priority): row_id for row_id, channel, address, priority in firsts}
+    taken = set(first_of.values())
     pending = session.execute(
-        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address, OutboxMessage.priority,
-               OutboxMessage.status, OutboxMessage.next_attempt_at)
+        select(*LANE, OutboxMessage.status, OutboxMessage.next_attempt_at)
         .where(text(PENDING), OutboxMessage.channel.in_({lane[0] for lane in first_of}),
-               OutboxMessage.address.in_({lane[1] for lane in first_of}), OutboxMessage.id > min(heads))
+               OutboxMessage.address.in_({lane[1] for lane in first_of}), OutboxMessage.id > min(taken))
         .order_by(OutboxMessage.id)).all()
-    taken = set(heads)
-    followed: dict[tuple[str, str, int], int] = {}
-    stopped: set[tuple[str, str, int]] = set()
+    followed: dict[Lane, int] = {}
+    stopped: set[Lane] = set()
     for row_id, channel, address, priority, status, next_attempt_at in pending:
         lane = (channel, address, priority)
         if lane not in first_of or row_id <= first_of[lane] or lane in stopped:
@@ -141,9 +143,10 @@ def _take_lanes(session: Session, heads: list[int], now: datetime) -> list[Outbo
             continue
         followed[lane] = followed.get(lane, 0) + 1
         taken.add(row_id)
-    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(taken))
-                    .values(status="sending", next_attempt_at=now))
-    return _load(session, taken)
+    rows = session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(taken))
+                           .values(status="sending", next_attempt_at=now)
+                           .returning(*OUTBOUND).execution_options(synchronize_session=False)).all()
+    return sorted((_outbound(row) for row in rows), key=lambda message: (message.priority, message.id))
 
 
 def _is_due(status: str, next_attempt_at: datetime | None, now: datetime) -> bool:
@@ -156,21 +159,14 @@ def _is_due(status: str, next_attempt_at: datetime | None, now: datetime) -> boo
     return next_attempt_at <= now
 
 
-def _load(session: Session, ids: Iterable[int]) -> list[Outbound]:
-    """Frozen copies of the rows, for adapters that run outside any session."""
-    rows = session.execute(
-        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address, OutboxMessage.body,
-               OutboxMessage.choices, OutboxMessage.ask_contact, OutboxMessage.template_sid,
-               OutboxMessage.template_variables, OutboxMessage.chat_id, OutboxMessage.priority,
-               OutboxMessage.created_at)
-        .where(OutboxMessage.id.in_(list(ids))).order_by(OutboxMessage.priority, OutboxMessage.id)).all()
-    return [Outbound(id=row.id, channel=row.channel, address=row.address, body=row.body or "",
-                     choices=tuple((str(key), str(label)) for key, label in row.choices or []),
-                     ask_contact=bool(row.ask_contact), template_sid=row.template_sid,
-                     template_variables=tuple((str(key), str(value))
-                                              for key, value in (row.template_variables or {}).items()),
-                     chat_id=row.chat_id, priority=row.priority, created_at=row.created_at)
-            for row in rows]
+def _outbound(row: Row[Any]) -> Outbound:
+    """A frozen copy of a row, for adapters that run outside any session."""
+    return Outbound(id=row.id, channel=row.channel, address=row.address, body=row.body or "",
+                    choices=tuple((str(key), str(label)) for key, label in row.choices or []),
+                    ask_contact=bool(row.ask_contact), template_sid=row.template_sid,
+                    template_variables=tuple((str(key), str(value))
+                                             for key, value in (row.template_variables or {}).items()),
+                    chat_id=row.chat_id, priority=row.priority, created_at=row.created_at)
 
 
 def mark_sent(session: Session, sent: Sequence[tuple[int, str | None, datetime]]) -> None:

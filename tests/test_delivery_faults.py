@@ -72,8 +72,8 @@ def assert_each_once_in_order(received: list[int]) -> None:
 def test_a_whatsapp_outage_loses_nothing_repeats_nothing_and_keeps_each_chats_order(runtime, twilio_api, db, now):
     api: FakeTwilioAPI = twilio_api
     queue_replies(runtime, now, "whatsapp")
-    runtime.sender.channels["whatsapp"].http.timeout = 0.5  # type: ignore[attr-defined]
-    api.fail_next(20500, times=5)  # it starts: some chats' first message fails, the others go
+    for chat in range(5):  # it starts: five chats' first message fails, the others go
+        api.fail_to(f"whatsapp:+6281300{chat:05d}", 20500)
 
     runtime.sender.run_once(limit=100)
     failed_first = {row.address for row in db.execute(select(OutboxMessage)
@@ -82,10 +82,13 @@ def test_a_whatsapp_outage_loses_nothing_repeats_nothing_and_keeps_each_chats_or
     waiting = db.execute(select(OutboxMessage).where(OutboxMessage.address.in_(failed_first),
                                                      OutboxMessage.status == "queued")).scalars().all()
     assert len(waiting) == 15  # their later messages wait behind them, untried
+    http = runtime.sender.channels["whatsapp"].http  # type: ignore[attr-defined]
     for mode in ("500", "429", "timeout"):  # then Twilio is down for a while, three ways
         api.down(mode)
+        http.timeout = 0.5 if mode == "timeout" else 15.0  # the fake answers after 2 s
         next_retry(runtime)
         runtime.sender.run_once(limit=100)
+    http.timeout = 15.0
     assert api.repeats == 0 and len(api.messages) == 7 * PER_CHAT + 5  # the timed-out creates were taken
     api.up()
 

@@ -12,6 +12,7 @@ Twilio's own code 63016 if it has not, rather than being refused by Twilio a mom
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -121,7 +122,9 @@ class WhatsAppChannel:
         else:
             raise SendFailure("outside WhatsApp's 24-hour window and the message has no template",
                               code=str(OUTSIDE_WINDOW), retryable=False)
-        token = IDEMPOTENCY_TOKEN.set(message.idempotency_key)
+        # The same row with the same request is the same message: a row sent again as its template is not.
+        request = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:12]
+        token = IDEMPOTENCY_TOKEN.set(f"{message.idempotency_key}-{request}")
         try:
             created = self.client.messages.create(**params)
         except (TwilioRestException, TwilioServiceException) as error:

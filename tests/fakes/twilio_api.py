@@ -79,6 +79,7 @@ class FakeTwilioAPI(LoopbackServer):
     auth_token: str = AUTH_TOKEN
     messages: list[SentMessage] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
+    failures_to: dict[str, list[int]] = field(default_factory=dict)
     requests: int = 0
     url: str = ""
     record: bool = True  # the benchmark keeps only a count
@@ -101,6 +102,11 @@ class FakeTwilioAPI(LoopbackServer):
         """The next Messages.create calls answer Twilio's error `code` (20429, 21610, 63016, 20500...)."""
         with self._lock:
             self.failures.extend([code] * times)
+
+    def fail_to(self, to: str, code: int, times: int = 1) -> None:
+        """The next creates to `to` ("whatsapp:+62...") answer Twilio's error `code`, whatever the order."""
+        with self._lock:
+            self.failures_to.setdefault(to, []).extend([code] * times)
 
     def bodies(self) -> list[str]:
         with self._lock:
@@ -138,6 +144,7 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             self.messages.clear()
             self.failures.clear()
+            self.failures_to.clear()
             self._answers.clear()
             self.outage = None
             self.honour_idempotency = True
@@ -176,7 +183,7 @@ class FakeTwilioAPI(LoopbackServer):
             if token is not None and self.honour_idempotency and token in self._answers:
                 self.repeats += 1
                 return self._answers[token]  # taken before: the same message, not a second one
-            code = None if held or outage else (self.failures.pop(0) if self.failures else None)
+            code = None if held or outage else self._scripted_failure(form["To"])
             sid = f"SM{next(self._serial):08x}{secrets.token_hex(12)}"
             if code is None and self.record:
                 self.messages.append(SentMessage(sid, account, dict(form), token))
@@ -190,6 +197,12 @@ class FakeTwilioAPI(LoopbackServer):
         elif self.latency:
             time.sleep(self.latency)
         return answer
+
+
+    def _scripted_failure(self, to: str) -> int | None:
+        if self.failures_to.get(to):
+            return self.failures_to[to].pop(0)
+        return self.failures.pop(0) if self.failures else None
 
 
 def error(code: int) -> tuple[int, dict[str, Any]]:
