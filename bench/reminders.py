@@ -53,6 +53,7 @@ from sqlalchemy import (  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from models.reminders import Reminder  # noqa: E402
 from models.schema import migrate  # noqa: E402
+from reminders.planner import plan_reminders  # noqa: E402
 from rules.programme import DEFAULT_RULES  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM  # noqa: E402
@@ -76,6 +77,7 @@ def peak_rss_mb() -> float:
 
 
 def chunks(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    """Lists of at most `size` rows, for executemany."""
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
@@ -157,8 +159,6 @@ def raw_insert(engine: Engine, families: int) -> float:
 
 
 def _plan_in_child(url: str, queue: Any) -> None:
-    from reminders.planner import plan_reminders
-
     engine = make_engine(url)
     start = time.perf_counter()
     with make_session_factory(engine).begin() as session:
@@ -180,6 +180,7 @@ def plan(url: str) -> tuple[float, int, float]:
 
 
 def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
+    """Start a fake provider's process; returns it and the base URL it printed."""
     process = subprocess.Popen([sys.executable, "-W", "ignore::RuntimeWarning", "-m", module], cwd=ROOT,
                                stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -188,9 +189,12 @@ def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
 
 def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: str | None, queue: Any,
             outbox_only: bool = False) -> None:
-    from app import build_runtime
-    from bot.settings import Settings
-    from reminders.scheduler import deliver_due
+    """One sender process: drain worded outbox rows (`outbox_only`) or reminders (worded, queued, sent)."""
+    # Only the sender processes load the app and the providers' libraries: the planning child, which
+    # imports this module too, keeps its peak memory for planning.
+    from app import build_runtime  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+    from reminders.scheduler import deliver_due  # noqa: PLC0415
 
     settings = Settings(instance_path=OUT / "instance", database_url=url, secret_key="bench", frozen_now=AT,
                         telegram_bot_token=TELEGRAM_TOKEN, telegram_api_url=fakes["telegram"],
@@ -246,6 +250,7 @@ def provider_count(fake_url: str) -> int:
 
 
 def watch(fake_url: str, samples: list[tuple[float, int]], stop: threading.Event) -> None:
+    """Sample the fake provider's message count every 0.1 s until stopped."""
     while not stop.is_set():
         samples.append((time.monotonic(), provider_count(fake_url)))
         stop.wait(0.1)
@@ -261,6 +266,8 @@ def steady_rate(samples: list[tuple[float, int]], limit: int) -> float:
 
 def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: int, limits: dict[str, str],
           storage: str | None = None, outbox_only: bool = False) -> tuple[int, float]:
+    """Queue `count` worded rows (`outbox_only`) or release `count` reminders, and send them with `senders`
+    processes; returns (sent, seconds)."""
     if outbox_only:
         fill_outbox(engine, count)
     else:
@@ -280,6 +287,7 @@ def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: 
 
 
 def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None:
+    """Load the branch, then plan twice and (PostgreSQL) drain with and without a shared limit."""
     engine = make_engine(url)
     migrate(engine)
     start = time.perf_counter()
@@ -331,6 +339,7 @@ def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None
 
 
 def main() -> None:
+    """Parse the command line, then bench SQLite and PostgreSQL."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=1_000_000)
     parser.add_argument("--drain", type=int, default=None, help="reminders per drain (default: families / 2)")
