@@ -4,6 +4,10 @@ Claiming is safe across threads, processes and machines: on PostgreSQL with `FOR
 SQLite inside the `BEGIN IMMEDIATE` every write transaction starts with (models/db.py). A row is `queued`,
 then `sending` while one sender holds it, then `sent` (and later `delivered`/`read`/`undelivered` from the
 provider's status callback) or `failed` (to retry at `next_attempt_at`) or `dead` (given up).
+
+Each chat's order is kept per lane, (channel, address, priority): a row is claimed only as the first pending
+row of its lane (with the due rows after it), so a row waiting for its retry holds back the rows queued after
+it, on any number of senders, while replies (priority 0) never wait behind a chat's reminders or broadcasts.
 """
 
 from __future__ import annotations
