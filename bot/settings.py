@@ -61,13 +61,15 @@ def parse_frozen_now(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _positive_int(value: str | None, default: int) -> int:
+def _positive_int(value: str | None, default: int, unit: str = "days") -> int:
     """A whole number above zero, or the default when unset; anything else stops the start with a clear error."""
     if not value:
         return default
     if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"expected a whole number above 0, got {value!r}")
+        raise ValueError(f"expected a whole number of {unit} above 0, got {value!r}")
     return int(value)
+
+
 SEND_CONCURRENCY = 16  # provider requests in flight per sender process (each chat still one at a time)
 # Messages per second a sender may send (the `limits` notation; "off" for none): Telegram's documented
 # 30/s for a bot and about 1/s in one chat (bulk only here), Twilio's default WhatsApp throughput of 80/s.
@@ -131,7 +133,7 @@ class Settings:
             send_limits={name: env.get(f"SEND_LIMIT_{name.upper()}", default)
                          for name, default in DEFAULT_SEND_LIMITS.items()},
             webchat=parse_webchat(env.get("WEBCHAT")),
-            send_concurrency=_positive_int(env.get("SEND_CONCURRENCY"), SEND_CONCURRENCY),
+            send_concurrency=_positive_int(env.get("SEND_CONCURRENCY"), SEND_CONCURRENCY, "requests"),
             inbound_retention_days=_positive_int(env.get("INBOUND_RETENTION_DAYS"),
                                                  INBOUND_RETENTION_DAYS),
         )
