@@ -53,13 +53,14 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
     if settings.telegram_enabled:
         channels["telegram"] = TelegramChannel(settings)
     if settings.whatsapp_enabled:
-        channels["whatsapp"] = WhatsAppChannel(settings)
+        channels["whatsapp"] = WhatsAppChannel(settings, connections=settings.send_concurrency)
     services: dict[str, Any] = {"settings": settings,
                                 "rules": load_rules(settings.instance_path / "rules.json"),
                                 "templates": load_templates(settings.instance_path / "whatsapp_templates.json")}
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                    readers=make_reader_factory(engine),
-                   sender=Sender(sessions, channels, clock, send_limiter(settings, channels)),
+                   sender=Sender(sessions, channels, clock, send_limiter(settings, channels),
+                                 concurrency=settings.send_concurrency),
                    handle=handlers.handle, services=services)
 
 

@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = "0005_admin"
-down_revision: str | None = "0004_cadre"
+down_revision: str | None = "0005_sender"  # re-chained at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
