@@ -141,6 +141,15 @@ def register(app: Flask) -> None:
 
         click.echo(remind_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
 
+    @app.cli.command("cadre-morning")
+    @click.option("--at", "at", default=None, help="ISO 8601 moment to plan for (default: now)")
+    @click.option("--dry-run", is_flag=True, help="plan and count, queue and send nothing")
+    def cadre_morning_command(at: str | None, dry_run: bool) -> None:
+        """One pass of the cadres' mornings: TUGAS lists, supervisors' digests and flags; then send them."""
+        from reminders.scheduler import cadre_mornings_once  # as `remind`: APScheduler loads only when used
+
+        click.echo(cadre_mornings_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
+
     register_broadcasts(app)
 
 
