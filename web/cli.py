@@ -153,6 +153,10 @@ def register(app: Flask) -> None:
     register_broadcasts(app)
 
 
+def _families(count: int) -> str:
+    return f"{count} family" if count == 1 else f"{count} families"
+
+
 def _moment(value: str) -> datetime:
     """An ISO 8601 moment from the command line; without a zone it is read as UTC."""
     try:
@@ -190,7 +194,7 @@ def register_broadcasts(app: Flask) -> None:
                                  until=_moment(until) if until else None, created_by="cli")
                 count = recipients(session, Segment.from_json(created.segment), now, rules)
                 click.echo(f"broadcast {created.id}: {created.segment_text}, {repeat} from "
-                           f"{created.starts_at:%Y-%m-%d %H:%M} UTC; {count} families reachable now")
+                           f"{created.starts_at:%Y-%m-%d %H:%M} UTC; {_families(count)} reachable now")
         except (BroadcastError, SegmentError) as error:
             raise click.UsageError(str(error)) from None
         if not text_en:
@@ -208,7 +212,7 @@ def register_broadcasts(app: Flask) -> None:
         for view in views:
             upcoming = f"{view.next_at:%Y-%m-%d %H:%M} UTC" if view.next_at else "-"
             click.echo(f"{view.id:>4}  {view.status:<9}  next {upcoming}  {view.repeat:<7}  {view.segment}  "
-                       f"{view.recipients} families  \"{view.preview}\"")
+                       f"{_families(view.recipients)}  \"{view.preview}\"")
 
     @broadcast.command("cancel")
     @click.argument("broadcast_id", type=int)
