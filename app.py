@@ -14,8 +14,11 @@ from typing import Any
 
 from flask import Flask
 
+import handlers
 from bot.channels import OutboundChannel
+from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChannel
+from bot.channels.whatsapp import WhatsAppChannel
 from bot.clock import Clock
 from bot.limiter import SendLimiter
 from bot.runtime import Runtime
@@ -24,6 +27,9 @@ from bot.settings import Settings
 from models.db import make_engine, make_reader_factory, make_session_factory
 from reminders.templates import WhatsAppTemplates
 from rules.programme import DEFAULT_RULES, ProgrammeRules
+from web import cli, edge, health, webchat, webhooks
+from web.cli import connect_telegram, demo_loaded, prepare_database
+from web.serving import serve
 
 
 def load_rules(path: Path) -> ProgrammeRules:
@@ -37,20 +43,15 @@ def load_rules(path: Path) -> ProgrammeRules:
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
+    """Wire the service's parts from the settings (the environment's when none are given)."""
     settings = settings or Settings.from_env()
-    import handlers
-
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     clock = Clock(settings.frozen_now)
     channels: dict[str, OutboundChannel] = {"web": WebChannel()}
     if settings.telegram_enabled:
-        from bot.channels.telegram import TelegramChannel
-
         channels["telegram"] = TelegramChannel(settings)
     if settings.whatsapp_enabled:
-        from bot.channels.whatsapp import WhatsAppChannel
-
         channels["whatsapp"] = WhatsAppChannel(settings)
     services: dict[str, Any] = {"settings": settings,
                                 "rules": load_rules(settings.instance_path / "rules.json"),
@@ -80,13 +81,12 @@ def load_templates(path: Path) -> WhatsAppTemplates:
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """The Flask app (what gunicorn serves): the runtime built from the settings unless one is given."""
     runtime = runtime or build_runtime(settings)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config["SECRET_KEY"] = runtime.settings.secret_key
     app.config["WEBCHAT"] = runtime.settings.webchat or "off"  # `make run` decides "demo" before this
     app.extensions["kaderbot"] = runtime
-
-    from web import cli, edge, health, webchat, webhooks
 
     edge.install(app, runtime.settings)
     app.register_blueprint(health.blueprint)
@@ -102,10 +102,6 @@ def main() -> None:
     The web chat is `demo` here when the database holds the demo branch and WEBCHAT is unset; everywhere
     else (gunicorn on `app:create_app()`, the CLI) an unset WEBCHAT means off.
     """
-    # Here, not at the top: only `make run` needs gunicorn, and web/ is imported after the app exists.
-    from web.cli import connect_telegram, demo_loaded, prepare_database
-    from web.serving import serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):  # a line per Bot API call, with its URL: only trouble is worth showing
         logging.getLogger(noisy).setLevel(logging.WARNING)

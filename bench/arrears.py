@@ -59,6 +59,7 @@ def paid_through(rng: random.Random) -> date:
 
 
 def engine_throughput(families: int) -> tuple[float, int]:
+    """The pure arrears engine over generated families: families per second, and the members counted."""
     rng = random.Random(SEED)
     rates = migration_rates()
     generated: list[list[MemberDues]] = []
@@ -77,6 +78,7 @@ def engine_throughput(families: int) -> tuple[float, int]:
 
 
 def member_count(engine: Engine) -> int | None:
+    """Members in the database, or None before its schema exists."""
     if not inspect(engine).has_table("members"):
         return None
     with engine.connect() as connection:
@@ -125,6 +127,7 @@ def generate(engine: Engine, members: int) -> int:
 
 
 def prepare(url: str, members: int, fresh: bool) -> Engine:
+    """The database to measure: reused when it holds `members` already, else migrated and generated."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite" and fresh and parsed.database:
         for suffix in ("", "-wal", "-shm"):
@@ -171,11 +174,13 @@ def lookup_latencies(engine: Engine, members: int, lookups: int, shared_rates: b
 
 
 def report(label: str, latencies: list[float]) -> None:
+    """Print the median and 99th percentile of the latencies, in milliseconds."""
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     print(f"{label}: p50 {cuts[49] * 1000:.2f} ms, p99 {cuts[98] * 1000:.2f} ms ({len(latencies):,} lookups)")
 
 
 def main() -> None:
+    """Parse the command line, then measure the engine and the lookups."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=100_000, help="families for the pure engine")
     parser.add_argument("--members", type=int, default=1_000_000, help="members in the database")

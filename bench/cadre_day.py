@@ -82,6 +82,7 @@ def build(url: str, cadres: int, households: int) -> list[tuple[str, list[str]]]
 
 
 def median_ms(action: Callable[[], object], runs: int = 5) -> float:
+    """The median of `runs` calls of `action`, in milliseconds."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -91,6 +92,7 @@ def median_ms(action: Callable[[], object], runs: int = 5) -> float:
 
 
 def main() -> None:
+    """Parse the command line, then build the branch and time a cadre's day."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cadres", type=int, default=20)
     parser.add_argument("--households", type=int, default=500)

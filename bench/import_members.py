@@ -53,6 +53,8 @@ MEMBER_COLUMNS = ("card_number", "nik", "name", "birth_date", "family_id", "rela
 
 @dataclass(frozen=True)
 class Files:
+    """The generated members file, and the same rows as stored (for the raw insert)."""
+
     csv: Path  # what a branch sends
     families: Path  # id,number,region_code,credit as stored
     members: Path  # MEMBER_COLUMNS as stored (empty phone: none)
@@ -94,6 +96,7 @@ def generated(rows: int) -> Iterator[tuple[str, list[str] | None, list[str]]]:
 
 
 def write_files(rows: int) -> Files:
+    """Generate the files for `rows` members once; later runs reuse them."""
     files = Files(OUT / f"members-{rows}.csv", OUT / f"members-{rows}.families.raw",
                   OUT / f"members-{rows}.members.raw")
     if all(path.exists() for path in (files.csv, files.families, files.members)):
@@ -113,10 +116,12 @@ def write_files(rows: int) -> Files:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def cpu_seconds() -> float:
+    """User and system CPU time this process has used, in seconds."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -150,6 +155,7 @@ def raw_insert(engine: Engine, files: Files) -> None:
 
 
 def measure(label: str, rows: int, started: float, cpu: float, raw: float | None) -> float:
+    """Print one line of figures for a step begun at `started`; returns its seconds."""
     seconds = time.perf_counter() - started
     ratio = f"{seconds / raw:5.2f} x raw" if raw else "         "
     print(f"{label:17} {seconds:7.1f} s {rows / seconds:10,.0f} rows/s  {ratio}  cpu {cpu_seconds() - cpu:6.1f} s  "
@@ -175,6 +181,7 @@ def bench(name: str, fresh: Engine, files: Files, rows: int, schema_again: Engin
 
 
 def bench_sqlite(files: Files, rows: int) -> None:
+    """Raw insert, first import and again, each on a fresh SQLite file in bench/out/ (removed after)."""
     paths = [OUT / "import-bench-raw.db", OUT / "import-bench.db"]
     leftovers = [Path(f"{path}{suffix}") for path in paths for suffix in ("", "-wal", "-shm")]
     for leftover in leftovers:
@@ -213,6 +220,7 @@ def bench_postgresql(url: str, files: Files, rows: int) -> None:
 
 
 def main() -> None:
+    """Parse the command line, write the files, then bench SQLite and PostgreSQL."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="members in the file (default 1,000,000)")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
+import json
 import os
 import secrets
 import signal
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
@@ -55,9 +57,11 @@ class Run:
 
     @property
     def rate(self) -> float:
+        """Requests answered per second."""
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
     def percentile(self, fraction: float) -> float:
+        """The latency at `fraction` (0.99: the 99th percentile), in milliseconds."""
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else 0.0
 
@@ -125,16 +129,19 @@ def webhooks(count: int, public_base_url: str, salt: str) -> list[Request]:
 
 
 def healthz(count: int) -> list[Request]:
+    """`count` GET /healthz requests."""
     return [("GET", "/healthz", b"", {})] * count
 
 
 def free_port() -> int:
+    """A TCP port free on the loopback now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `check` every 0.1 s (connection errors count as not yet); exit the bench after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -147,6 +154,7 @@ def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 def answers(port: int, path: str) -> bool:
+    """Whether GET `path` answers 200."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     connection.request("GET", path)
     ok = connection.getresponse().status == 200
@@ -155,20 +163,20 @@ def answers(port: int, path: str) -> bool:
 
 
 def fake_twilio_requests(url: str) -> int:
-    import json
-    from urllib.request import urlopen
-
+    """How many requests the fake Twilio has received."""
     with urlopen(url + "/_fake/stats", timeout=5) as response:  # noqa: S310 (loopback, our own fake)
         return int(json.load(response)["requests"])
 
 
 def report(name: str, run: Run) -> str:
+    """One line of figures for a phase."""
     failures = ", ".join(f"{key}: {count}" for key, count in sorted(run.failures.items())) or "none"
     return (f"{name:<22} {len(run.latencies):>6} ok in {run.seconds:6.2f} s  {run.rate:8.1f} /s  "
             f"p50 {run.percentile(0.50):6.1f} ms  p99 {run.percentile(0.99):6.1f} ms  failures: {failures}")
 
 
 def main() -> None:
+    """Parse the command line, start the fake Twilio and gunicorn, then measure each phase."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--messages", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")

@@ -62,6 +62,7 @@ from models.base import UTCDateTime  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from models.reminders import Reminder  # noqa: E402
 from models.schema import migrate  # noqa: E402
+from reminders.planner import plan_reminders  # noqa: E402
 from rules.programme import DEFAULT_RULES  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM  # noqa: E402
@@ -224,8 +225,6 @@ def raw_in_database(engine: Engine, families: int, into_reminders: bool = False)
 
 def _plan_in_child(url: str, queue: Any) -> None:
     """Plan once in this (spawned) process and report its time, the rows planned and its peak memory."""
-    from reminders.planner import plan_reminders  # imported here: the child's memory is planning's alone
-
     engine = make_engine(url)
     start = time.perf_counter()
     with make_session_factory(engine).begin() as session:
@@ -245,6 +244,7 @@ def plan(url: str) -> tuple[float, int, float]:
 
 
 def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
+    """Start a fake provider's process; returns it and the base URL it printed."""
     process = subprocess.Popen([sys.executable, "-W", "ignore::RuntimeWarning", "-m", module], cwd=ROOT,
                                stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -252,9 +252,11 @@ def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: str | None, queue: Any) -> None:
-    from app import build_runtime
-    from bot.settings import Settings
-    from reminders.scheduler import deliver_due
+    # Only the sender processes load the app and the providers' libraries: the planning child, which
+    # imports this module too, keeps its peak memory for planning.
+    from app import build_runtime  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+    from reminders.scheduler import deliver_due  # noqa: PLC0415
 
     settings = Settings(instance_path=OUT / "instance", database_url=url, secret_key="bench", frozen_now=AT,
                         telegram_bot_token=TELEGRAM_TOKEN, telegram_api_url=fakes["telegram"],
@@ -287,6 +289,7 @@ def provider_count(fake_url: str) -> int:
 
 
 def watch(fake_url: str, samples: list[tuple[float, int]], stop: threading.Event) -> None:
+    """Sample the fake provider's message count every 0.1 s until stopped."""
     while not stop.is_set():
         samples.append((time.monotonic(), provider_count(fake_url)))
         stop.wait(0.1)
@@ -302,6 +305,7 @@ def steady_rate(samples: list[tuple[float, int]], limit: int) -> float:
 
 def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: int, limits: dict[str, str],
           storage: str | None = None) -> tuple[int, float]:
+    """Release `count` reminders and send them with `senders` processes; returns (sent, seconds)."""
     release(engine, count)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -318,6 +322,7 @@ def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: 
 
 
 def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None:
+    """Load the branch, then plan twice and (PostgreSQL) drain with and without a shared limit."""
     engine = make_engine(url)
     migrate(engine)
     start = time.perf_counter()
@@ -371,6 +376,7 @@ def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None
 
 
 def main() -> None:
+    """Parse the command line, then bench SQLite and PostgreSQL."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=1_000_000)
     parser.add_argument("--drain", type=int, default=None, help="reminders per drain (default: families / 2)")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 
 class Clock:
+    """The service's clock: the real time, or the moment KADERBOT_NOW freezes it at."""
+
     def __init__(self, frozen: datetime | None = None) -> None:
         self.frozen = frozen
 

@@ -26,6 +26,7 @@ class Incoming:
 
     @property
     def kind(self) -> str:
+        """What was sent: "choice", "contact", "location", a media kind, or "text"."""
         if self.choice is not None:
             return "choice"
         if self.contact_phone:
@@ -47,6 +48,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Outgoing:
+    """One message to send: its text, its buttons, and whether to offer sharing the phone."""
+
     text: str
     choices: tuple[Choice, ...] = ()
     ask_contact: bool = False  # Telegram: offer a "share my phone number" button
@@ -61,5 +64,6 @@ class Reply:
     data: dict[str, object] = field(default_factory=dict)
 
     def say(self, text: str, choices: tuple[Choice, ...] | list[Choice] = (), ask_contact: bool = False) -> Reply:
+        """Add a message; returns the reply, so calls chain."""
         self.messages.append(Outgoing(text, tuple(choices), ask_contact))
         return self

@@ -17,6 +17,8 @@ from bot.settings import Settings
 
 @dataclass
 class Runtime:
+    """The service's parts: settings, clock, database, sender, the handler and what handlers need."""
+
     settings: Settings
     clock: Clock
     engine: Engine

@@ -76,6 +76,8 @@ DEFAULT_SEND_LIMITS = {"telegram": "30/second", "telegram_chat": "1/second", "wh
 
 @dataclass(frozen=True)
 class Settings:
+    """The service's configuration, read once from the environment (README: Configuration)."""
+
     instance_path: Path = ROOT / "instance"
     database_url: str = ""
     host: str = "127.0.0.1"
@@ -100,6 +102,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, instance_path: Path | None = None) -> Settings:
+        """Read the environment (or `env`); missing secrets are generated once into the instance folder."""
         env = os.environ if env is None else env
         instance = Path(instance_path or env.get("KADERBOT_INSTANCE") or ROOT / "instance")
         host = env.get("HOST", "127.0.0.1")
@@ -132,8 +135,10 @@ class Settings:
 
     @property
     def telegram_enabled(self) -> bool:
+        """Whether a bot token is set."""
         return bool(self.telegram_bot_token)
 
     @property
     def whatsapp_enabled(self) -> bool:
+        """Whether Twilio's account, token and WhatsApp sender are all set."""
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)

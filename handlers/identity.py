@@ -63,6 +63,7 @@ BY_PHONE, BY_NUMBER, NO_FACTOR = "phone", "number", "none"
 
 
 def linked_families(turn: Turn) -> list[Family]:
+    """The families this chat has proved, oldest link first."""
     links = turn.session.execute(
         select(Family).join(ChatFamily, ChatFamily.family_id == Family.id)
         .where(ChatFamily.chat_id == turn.chat.id).order_by(ChatFamily.id)

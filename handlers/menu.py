@@ -6,6 +6,7 @@ from bot.conversation import Turn
 from bot.messages import Choice, Reply
 from handlers.families import forget_chosen_family
 from handlers.texts import text
+from models import Cadre
 from rules.display import called_name
 
 STATES: tuple[str, ...] = ()  # no steps: every answer here is one message
@@ -14,6 +15,7 @@ MENU_ITEMS = ("CEK", "REHAB", "BAYAR", "JANJI", "KELUHAN", "DAFTAR", "STOP", "BA
 
 
 def menu_choices(language: str) -> tuple[Choice, ...]:
+    """The main menu's buttons in the chat's language."""
     return tuple(Choice(key, text(f"menu.{key.lower()}", language)) for key in MENU_ITEMS)
 
 
@@ -42,8 +44,6 @@ def set_language(turn: Turn) -> Reply:
 
 def who_am_i(turn: Turn) -> Reply:
     """SIAPA: echo of who the bot thinks is talking (useful when connecting a channel)."""
-    from models import Cadre
-
     cadre = turn.session.get(Cadre, turn.chat.cadre_id) if turn.chat.cadre_id else None
     cadre_text = text("whoami.cadre", turn.language, code=cadre.code, name=cadre.name) if cadre else ""
     reply = Reply().say(text("whoami", turn.language, channel=turn.chat.channel, address=turn.chat.address,
@@ -54,13 +54,16 @@ def who_am_i(turn: Turn) -> Reply:
 
 
 def unreadable(turn: Turn) -> Reply:
+    """What was sent cannot be read (a sticker, a photo ...): say so and stay at the same step."""
     return Reply(state=turn.state, data=turn.data).say(text("unreadable", turn.language))
 
 
 def empty(turn: Turn) -> Reply:
+    """An empty message: say so and stay at the same step."""
     return Reply(state=turn.state, data=turn.data).say(text("empty", turn.language))
 
 
 def not_understood(turn: Turn) -> Reply:
+    """No keyword matched: quote the start of what was typed and show the menu."""
     shown = turn.text if len(turn.text) <= 40 else turn.text[:37] + "..."
     return Reply().say(text("unknown", turn.language, text=shown), menu_choices(turn.language))

@@ -36,13 +36,21 @@ class Template(Protocol):
     """An approved WhatsApp template (reminders/templates.py): its ContentSid and how its variables fill."""
 
     @property
-    def content_sid(self) -> str: ...
+    def content_sid(self) -> str:
+        """Twilio's id of the approved template (HX...)."""
+        ...
 
-    def fill(self, values: Mapping[str, object]) -> dict[str, object]: ...
+    def fill(self, values: Mapping[str, object]) -> dict[str, object]:
+        """The template's numbered variables from the notice's named values."""
+        ...
 
 
 class Templates(Protocol):
-    def find(self, kind: str, language: str) -> Template | None: ...
+    """The approved templates loaded at start (reminders/templates.py)."""
+
+    def find(self, kind: str, language: str) -> Template | None:
+        """The template for a kind of notice in a language, or None when there is none."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class Reach:
     @classmethod
     def of(cls, settings: Settings | None, templates: object) -> Reach:
         """From the service's settings and the templates loaded at start (anything without `find`: none)."""
-        book: Templates | None = templates if hasattr(templates, "find") else None  # type: ignore[assignment]
+        book: Templates | None = templates if hasattr(templates, "find") else None
         return cls(bool(settings and settings.whatsapp_enabled), book)
 
 

@@ -37,6 +37,8 @@ NOTHING = "nothing"  # nothing at all (moved, no old arrears)
 
 @dataclass(frozen=True, slots=True)
 class ToPay:
+    """What a family has to pay now: its kind (OVERDUE ... NOTHING), the amount, by when."""
+
     kind: str
     amount: int  # what is still to pay for it (money already received towards an instalment taken off)
     due_on: date | None  # by when (instalments, dues); None when already late or nothing is due
@@ -44,6 +46,8 @@ class ToPay:
 
 @dataclass(frozen=True, slots=True)
 class Situation:
+    """A family's situation for one step (read_situation): arrears, plan and what to pay."""
+
     family: Family
     today: date
     rules: ProgrammeRules

@@ -107,6 +107,7 @@ def import_cadres(sessions: sessionmaker[Session], source: CsvSource, report: Im
 
 
 def count(report: ImportReport, inserted: bool, changed: bool) -> None:
+    """Count one cadre as inserted, updated or unchanged."""
     if inserted:
         report.inserted += 1
     elif changed:

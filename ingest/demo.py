@@ -48,6 +48,8 @@ class Persona:
 
 @dataclass(frozen=True)
 class Person:
+    """One demo family member to create: name, sex, birth date, relation, phone."""
+
     name: str
     female: bool
     born: date
@@ -57,6 +59,8 @@ class Person:
 
 @dataclass(frozen=True)
 class FixedFamily:
+    """A demo persona's family, fixed so the web chat can show what to type and what comes back."""
+
     key: str
     region: DemoRegion
     klass: int
@@ -164,6 +168,7 @@ class DemoBuilder:
         self.serials: dict[str, int] = {}
 
     def unique(self, make: Callable[[], str]) -> str:
+        """A value from `make` that has not been handed out before."""
         while True:
             value = make()
             if value not in self.used:
@@ -171,6 +176,7 @@ class DemoBuilder:
                 return value
 
     def card_number(self) -> str:
+        """A new 13-digit card number."""
         return self.unique(lambda: "0001" + f"{self.random.randrange(10**9):09d}")
 
     def nik(self, district: str, born: date, female: bool) -> str:
@@ -186,6 +192,7 @@ class DemoBuilder:
         return self.unique(lambda: f"{district}{issued:%d%m%y}{self.random.randrange(1, 10_000):04d}")
 
     def phone(self) -> str:
+        """A new Indonesian mobile number, E.164."""
         return self.unique(lambda: "+628" + self.random.choice(MOBILE_PREFIXES)[1:] +
                            f"{self.random.randrange(10**7, 10**8):08d}")
 
@@ -201,12 +208,14 @@ class DemoBuilder:
         return own_dues_until_on_import(segment, None, self.today)
 
     def born(self, youngest: int, oldest: int) -> date:
+        """A birth date between `oldest` and `youngest` years before the demo's day."""
         start = date(self.today.year - oldest, 1, 1)
         end = date(self.today.year - youngest, 12, 31)
         day = start + timedelta(days=self.random.randrange((end - start).days))
         return min(day, self.today)
 
     def random_people(self, region: DemoRegion, size: int) -> list[Person]:
+        """A random family of `size` people with names from the region."""
         pick = self.random.choice
         head_female = self.random.random() < 0.15  # widows and single mothers head some families
         surname = pick(region.surnames)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DemoRegion:
+    """A demo region: its code, districts (for NIK and KK numbers) and names."""
+
     code: str
     districts: tuple[str, ...]  # kecamatan codes (the NIK's and KK's first 6 digits)
     male: tuple[str, ...]

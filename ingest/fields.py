@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from rules.phones import mobile_e164
+from rules.phones import compact, mobile_e164
 from rules.regions import WIB
 
 
@@ -20,6 +20,7 @@ class FieldError(ValueError):
 
 
 def shown(value: str) -> str:
+    """A value quoted for a message, cut to 40 characters."""
     return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
 
 
@@ -64,6 +65,7 @@ def parse_date(value: str, column: str) -> date:
 
 
 def parse_birth_date(value: str, today: date) -> date:
+    """A birth date, not in the future nor before 1900."""
     born = parse_date(value, "birth_date")
     if born > today:
         raise FieldError(f"birth_date {born.isoformat()} is in the future")
@@ -101,10 +103,12 @@ RELATIONSHIPS = {
 
 
 def relationship_of(value: str) -> str | None:
+    """The relationship (head, spouse, child, other) an English or Indonesian word means, or None."""
     return RELATIONSHIPS.get(" ".join(value.lower().replace("_", " ").split()))
 
 
 def parse_relationship(value: str) -> str:
+    """head, spouse, child or other, in English or Indonesian."""
     relation = relationship_of(value)
     if relation is None:
         raise FieldError(f"relationship must be head, spouse, child or other (or kepala keluarga, istri, suami, "
@@ -124,6 +128,7 @@ SEGMENT_NOISE = re.compile(r"[\s\-_.]")
 
 
 def parse_segment(value: str) -> str:
+    """PBPU, BP, PPU or PBI, in the spellings branches write."""
     segment = SEGMENTS.get(value) or SEGMENTS.get(SEGMENT_NOISE.sub("", value.upper()))
     if segment is None:
         raise FieldError(f"segment must be PBPU, BP, PPU or PBI, got {shown(value)}" if value else "segment is empty")
@@ -135,13 +140,13 @@ CLASS_WORD = re.compile(r"^(kelas|kls\.?)\s*")
 
 
 def parse_class(value: str) -> int:
+    """Class 1, 2 or 3 (also I, II, III, "kelas 2")."""
     klass = CLASSES.get(value) or CLASSES.get(CLASS_WORD.sub("", value.strip().lower()).strip())
     if klass is None:
         raise FieldError(f"class must be 1, 2 or 3 (or I, II, III), got {shown(value)}" if value else "class is empty")
     return klass
 
 
-PHONE_NOISE = re.compile(r"[\s\-.()/]")  # what rules/phones.py strips too
 # Indonesian mobile numbers as phonenumbers' metadata for ID describes them (national number 8[1-35-9] and 9
 # to 12 digits; no other number type of ID starts that way). tests/test_import_rules.py checks it against
 # rules/phones.py (phonenumbers) for every prefix and length: a number that matches is what phonenumbers
@@ -153,12 +158,8 @@ def parse_phone(value: str, column: str = "phone") -> str | None:
     """Any way Indonesians write a mobile number, as E.164 (rules/phones.py); None when empty."""
     if not value:
         return None
-    compact = PHONE_NOISE.sub("", value)
-    if compact.startswith("62"):
-        compact = "+" + compact
-    elif compact.startswith("8"):
-        compact = "0" + compact
-    national = compact[3:] if compact.startswith("+62") else compact[1:] if compact.startswith("0") else ""
+    written = compact(value)
+    national = written[3:] if written.startswith("+62") else written[1:] if written.startswith("0") else ""
     if NATIONAL_MOBILE.fullmatch(national):
         return "+62" + national
     phone = mobile_e164(value)
@@ -188,6 +189,7 @@ class Memo(dict[str, Any]):
 
 
 def parse_name(value: str, column: str = "name", longest: int = 120) -> str:
+    """A name with its spaces tidied, not empty and at most `longest` characters."""
     name = " ".join(value.split())
     if not name:
         raise FieldError(f"{column} is empty")
@@ -197,6 +199,7 @@ def parse_name(value: str, column: str = "name", longest: int = 120) -> str:
 
 
 def parse_region(value: str) -> str:
+    """The 4-digit kabupaten/kota code."""
     if not (len(value) == 4 and value.isdigit() and value.isascii()):
         raise FieldError(f"region_code must be the 4-digit kabupaten/kota code (e.g. 3372), got {shown(value)}"
                          if value else "region_code is empty")
@@ -235,6 +238,7 @@ def parse_paid_at(value: str) -> datetime:
 
 
 def parse_cadre_code(value: str, column: str = "cadre_code") -> str:
+    """A cadre code, upper case (like KDR-SKA-01)."""
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-_./]{1,19}", code):
         raise FieldError(f"{column} must be 2 to 20 letters, digits or dashes (like KDR-SKA-01), got {shown(value)}"
@@ -243,6 +247,7 @@ def parse_cadre_code(value: str, column: str = "cadre_code") -> str:
 
 
 def parse_telegram_username(value: str) -> str | None:
+    """A Telegram username without @ or t.me/, or None when empty."""
     name = re.sub(r"^(https?://)?(t\.me/|telegram\.me/)", "", value.strip()).lstrip("@")
     if not name:
         return None

@@ -88,6 +88,7 @@ class MemberImport:
                                                        "paid_through")]
 
     def run(self) -> None:
+        """Stage the file, decide every line in the database (heads first), write and report."""
         with Staging(self.sessions, *rules.TABLES) as staging:
             staging.load(rules.ROWS, self.staged_rows(), rules.LOADED)
             steps = tqdm(total=4, desc="members deciding", leave=False, disable=not self.source.progress)

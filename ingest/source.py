@@ -42,9 +42,11 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason), by line
 
     def reject(self, line: int, reason: str) -> None:
+        """Reject a line, with the reason the supervisor reads."""
         self.rejected.append((line, reason))
 
     def summary(self) -> str:
+        """One line of counts, as the import command prints it."""
         return (f"{self.kind}: {self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{len(self.rejected)} rejected")
 
@@ -59,6 +61,8 @@ class HeaderError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CsvRow:
+    """One data row of a CSV file, or the reason it cannot be read."""
+
     line: int  # as a spreadsheet numbers it: the header is 1
     values: dict[str, str]  # column -> stripped text
     problem: str | None = None  # the row cannot be read (column count, encoding, an unclosed quote)
@@ -94,6 +98,7 @@ class CsvSource:
             raise HeaderError(f"the header names column(s) {', '.join(repeated)} twice; nothing was imported")
 
     def has(self, column: str) -> bool:
+        """Whether the header names the column."""
         return column in self.columns
 
     def records(self, label: str = "") -> Iterator[tuple[int, list[str], str | None]]:
@@ -205,6 +210,7 @@ def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement
 
 
 def batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    """Lists of at most BATCH_SIZE items."""
     size = BATCH_SIZE  # read at each import, so the benchmark can try other sizes
     batch: list[Any] = []
     for item in items:

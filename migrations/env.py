@@ -11,6 +11,7 @@ target_metadata = models.Base.metadata
 
 
 def run_migrations() -> None:
+    """Migrate on the caller's connection (models/schema.py), or on DATABASE_URL's."""
     connection = config.attributes.get("connection")
     if connection is not None:
         _run(connection)

@@ -56,6 +56,7 @@ READ_ONLY = "kaderbot_read_only"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (expire_on_commit off)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -65,5 +66,6 @@ def make_reader_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def is_sqlite(session_or_engine: Session | Engine) -> bool:
+    """Whether the session or engine talks to SQLite."""
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "sqlite"

@@ -59,6 +59,8 @@ class RehabPlan(Base):
 
 
 class RehabInstalment(Base):
+    """One instalment of a REHAB plan: its due date, amount, and when it was paid."""
+
     __tablename__ = "rehab_instalments"
     __table_args__ = (UniqueConstraint("plan_id", "sequence"),)
 

@@ -74,6 +74,7 @@ def hold_family(session: Session, family_id: int) -> None:
 
 def record_attempt(session: Session, *, family_id: int | None, card_number: str | None, chat_id: int,
                    trusted: bool, succeeded: bool, at: datetime) -> None:
+    """Count one verification answer, right or wrong, for the limits."""
     session.add(VerificationAttempt(family_id=family_id, card_number=card_number, chat_id=chat_id,
                                     trusted=trusted, succeeded=succeeded, attempted_at=at))
     session.flush()
@@ -136,4 +137,5 @@ def lookups_blocked_until(session: Session, chat_id: int, phone: str | None, now
 
 
 def record_lookup(session: Session, chat_id: int, phone: str | None, at: datetime) -> None:
+    """Count one number looked up from a chat (and its phone), for the limits."""
     session.add(IdentityLookup(chat_id=chat_id, phone=phone, looked_up_at=at))

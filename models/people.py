@@ -26,6 +26,7 @@ class Family(Base):
 
     @property
     def head(self) -> Member | None:
+        """The member whose relation is head, if the file named one."""
         return next((m for m in self.members if m.relation == "head"), None)
 
     @property

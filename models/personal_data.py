@@ -43,6 +43,8 @@ def mask_inbound(session: Session, channel: str, provider_id: str) -> None:
 
 @dataclass(frozen=True)
 class Erased:
+    """What HAPUS erased: received texts blanked, sent bodies replaced, family links removed."""
+
     inbound: int
     outbox: int
     links: int
@@ -81,6 +83,8 @@ def erase_chat(session: Session, chat: Chat, now: datetime) -> Erased:
 
 @dataclass(frozen=True)
 class Purged:
+    """What the nightly purge did: received texts blanked, look-ups and attempts dropped."""
+
     inbound: int
     lookups: int
     attempts: int

@@ -63,6 +63,7 @@ def active_plan(session: Session, family: Family) -> RehabPlan | None:
 
 
 def last_completed_plan(session: Session, family: Family) -> RehabPlan | None:
+    """The family's most recent completed REHAB plan, if any."""
     return session.execute(
         select(RehabPlan).where(RehabPlan.family_id == family.id, RehabPlan.status == COMPLETED)
         .order_by(RehabPlan.id.desc())
@@ -71,6 +72,8 @@ def last_completed_plan(session: Session, family: Family) -> RehabPlan | None:
 
 @dataclass(frozen=True, slots=True)
 class InstalmentStatus:
+    """One instalment on a day: paid, due or overdue."""
+
     sequence: int
     due_on: date
     amount: int
@@ -80,6 +83,8 @@ class InstalmentStatus:
 
 @dataclass(frozen=True, slots=True)
 class PlanStatus:
+    """A plan's instalments on a day (plan_status), with its totals."""
+
     plan_id: int
     instalments: list[InstalmentStatus]
     total: int  # the sum of all instalments
@@ -87,18 +92,22 @@ class PlanStatus:
 
     @property
     def paid_count(self) -> int:
+        """How many instalments are paid."""
         return sum(1 for i in self.instalments if i.state == PAID)
 
     @property
     def overdue(self) -> list[InstalmentStatus]:
+        """The instalments past their due date and unpaid."""
         return [i for i in self.instalments if i.state == OVERDUE]
 
     @property
     def next_unpaid(self) -> InstalmentStatus | None:
+        """The first instalment not paid yet, or None when all are."""
         return next((i for i in self.instalments if i.state != PAID), None)
 
     @property
     def remaining(self) -> int:
+        """What is left to pay, in rupiah."""
         return self.total - self.paid_amount
 
 

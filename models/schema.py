@@ -12,6 +12,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"  # beside mod
 
 
 def alembic_config() -> Config:
+    """Alembic's configuration, pointed at migrations/."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config

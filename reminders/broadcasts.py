@@ -141,6 +141,7 @@ def latest_occurrence(broadcast: Broadcast, at: datetime) -> datetime | None:
 
 
 def next_occurrence(broadcast: Broadcast, now: datetime) -> datetime | None:
+    """When a scheduled broadcast goes next after `now`, or None when it will not."""
     if broadcast.status != SCHEDULED:
         return None
     latest = latest_occurrence(broadcast, now)

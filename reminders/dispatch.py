@@ -59,9 +59,11 @@ class DispatchCounts:
 
     @property
     def handled(self) -> int:
+        """Reminders handled: queued, deferred or skipped."""
         return sum(self.queued.values()) + self.deferred + sum(self.skipped.values())
 
     def add(self, other: DispatchCounts) -> None:
+        """Add another batch's counts to these."""
         self.queued.update(other.queued)
         self.deferred += other.deferred
         self.skipped.update(other.skipped)

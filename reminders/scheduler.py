@@ -51,6 +51,7 @@ PURGE_AT = {"hour": 2, "minute": 30, "timezone": WIB}  # old message texts are b
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    """Start the background jobs: the outbox sender, reminder and broadcast planning, cadre mornings, the purge."""
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(_send_due, "interval", args=[runtime], seconds=SEND_EVERY_SECONDS, id="send-outbox",
                       max_instances=1, coalesce=True, misfire_grace_time=30,

@@ -32,6 +32,8 @@ class SegmentError(ValueError):
 
 @dataclass(frozen=True)
 class Segment:
+    """Who a broadcast goes to: regions, classes, months in arrears, REHAB plan, cadres (empty: all)."""
+
     regions: tuple[str, ...] = ()
     classes: tuple[int, ...] = ()
     months_from: int | None = None
@@ -89,11 +91,13 @@ class Segment:
         return " ".join(parts) or "all"
 
     def to_json(self) -> dict[str, Any]:
+        """The segment as stored with its broadcast."""
         return {"regions": list(self.regions), "classes": list(self.classes), "months_from": self.months_from,
                 "months_to": self.months_to, "plan": self.plan, "cadres": list(self.cadres)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Segment:
+        """The segment stored with a broadcast."""
         return cls(regions=tuple(data.get("regions") or ()), classes=tuple(data.get("classes") or ()),
                    months_from=data.get("months_from"), months_to=data.get("months_to"), plan=data.get("plan"),
                    cadres=tuple(data.get("cadres") or ()))

@@ -28,6 +28,8 @@ VALUE_NAMES = ("family", "name", "amount", "months", "due", "va", "va_mandiri", 
 
 @dataclass(frozen=True, slots=True)
 class Template:
+    """An approved WhatsApp template: its ContentSid and the names of its numbered variables."""
+
     content_sid: str
     variables: tuple[str, ...]
 
@@ -37,6 +39,8 @@ class Template:
 
 
 class WhatsAppTemplates:
+    """The approved templates by notice kind and language (instance/whatsapp_templates.json)."""
+
     def __init__(self, by_kind: Mapping[str, Mapping[str, Template]]) -> None:
         self.by_kind = {kind: dict(languages) for kind, languages in by_kind.items()}
 

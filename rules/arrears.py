@@ -49,6 +49,7 @@ class RateTable:
         return self.rate_at(klass, month_index(month))
 
     def rate_at(self, klass: int, index: int) -> int:
+        """The rate for `klass` in the month with index `index` (year * 12 + month - 1); memoised."""
         key = (klass, index)
         cached = self._cache.get(key)
         if cached is not None:
@@ -109,6 +110,8 @@ class MemberDues:
 
 @dataclass(frozen=True, slots=True)
 class MemberArrears:
+    """One member's unpaid months, those billed, and their amount."""
+
     member: MemberDues
     unpaid: list[date]  # every month past its due date and not paid, oldest first
     counted: list[date]  # the most recent `max_counted_months` of them: what is billed
@@ -116,6 +119,7 @@ class MemberArrears:
 
     @property
     def months(self) -> int:
+        """How many months are unpaid (billed or not)."""
         return len(self.unpaid)
 
 
@@ -142,6 +146,7 @@ class FamilyArrears:
 
     @property
     def in_arrears(self) -> bool:
+        """Whether any month is unpaid past its due date."""
         return self.months_in_arrears > 0
 
     @property
@@ -245,6 +250,8 @@ def arrears_for(
 
 @dataclass(frozen=True, slots=True)
 class PaymentApplication:
+    """What a payment did: each member's new paid-through month, the credit left, months paid."""
+
     paid_through: dict[int, date]  # member_id -> the 1st of the last month now paid
     credit: int  # what was left over: less than the next family-month costs
     months_paid: int  # whole family-months paid by this payment

@@ -14,16 +14,21 @@ _NOISE = re.compile(r"[\s\-.()/]")
 _MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+def compact(typed: str) -> str:
+    """Spaces, dashes, dots, brackets and slashes out; 62... gets its '+', and 8... the 0 a spreadsheet ate."""
+    digits = _NOISE.sub("", typed)
+    if digits.startswith("62"):
+        return "+" + digits
+    if digits.startswith("8"):
+        return "0" + digits
+    return digits
+
+
 def mobile_e164(typed: str) -> str | None:
     """Any way Indonesians write a mobile number (0812..., 62812..., +62 812-..., 812... after a spreadsheet
     ate the 0) as E.164; None when it is not an Indonesian mobile number (reminders go to WhatsApp)."""
-    compact = _NOISE.sub("", typed)
-    if compact.startswith("62"):
-        compact = "+" + compact
-    elif compact.startswith("8"):
-        compact = "0" + compact
     try:
-        number = phonenumbers.parse(compact, "ID")
+        number = phonenumbers.parse(compact(typed), "ID")
     except phonenumbers.NumberParseException:
         return None
     # number_type is UNKNOWN for an invalid number, so it checks validity too (is_valid_number would match

@@ -19,12 +19,16 @@ FULL, EMPTY = "█", "░"  # block characters render on every phone WhatsApp an
 
 @dataclass(frozen=True)
 class Span:
+    """The days from `first` to `last`, both included."""
+
     first: date
     last: date
 
 
 @dataclass(frozen=True)
 class Targets:
+    """A cadre's targets: households visited a day, week, month and period; rupiah collected a month."""
+
     day: int
     week: int
     month: int

@@ -23,6 +23,8 @@ from rules.programme import DEFAULT_RULES, ProgrammeRules
 
 @dataclass(frozen=True, slots=True)
 class RehabEligibility:
+    """Whether a family may enrol in REHAB, why not, and the instalment counts it may choose."""
+
     eligible: bool
     reason: str | None  # segment / active_plan / too_few_months / too_many_months / registration_closed
     allowed_counts: list[int]  # the instalment counts the family may choose; empty when not eligible
@@ -97,6 +99,8 @@ def rehab_eligibility(
 
 @dataclass(frozen=True, slots=True)
 class Instalment:
+    """One planned instalment: its share of the arrears plus that month's dues."""
+
     sequence: int  # 1..n
     due_on: date
     arrears_share: int

@@ -46,6 +46,7 @@ class Slot:
 
 
 def last_day(month: date) -> date:
+    """The last day of `month`'s month."""
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
@@ -141,4 +142,5 @@ def next_send_moment(moment: datetime, region_code: str, rules: ProgrammeRules =
 
 
 def in_send_window(moment: datetime, region_code: str, rules: ProgrammeRules = DEFAULT_RULES) -> bool:
+    """Whether `moment` is inside the region's send window (local hours, not on a holiday there)."""
     return next_send_moment(moment, region_code, rules) == moment.astimezone(UTC)

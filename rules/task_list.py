@@ -32,6 +32,8 @@ class Household:
 
 @dataclass(frozen=True)
 class Task:
+    """A household on a cadre's day list, with why it ranks where it does."""
+
     household: Household
     promise_due: bool
     days_since_visit: int | None  # None: never visited

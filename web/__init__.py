@@ -8,4 +8,6 @@ from bot.runtime import Runtime
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["kaderbot"]
+    """The service's runtime (settings, rules, session factory) that app.py stored on the Flask app."""
+    found: Runtime = current_app.extensions["kaderbot"]
+    return found

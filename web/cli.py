@@ -10,12 +10,14 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import TelegramChannel, poll_forever
 from bot.runtime import Runtime
-from ingest.demo import demo_personas
+from ingest import import_file
+from ingest.demo import demo_personas, seed_demo
 from models import Family
 from models.schema import migrate
 from reminders.broadcasts import REPEATS, BroadcastError, cancel, create, listing, recipients
+from reminders.scheduler import cadre_mornings_once, remind_once, run_forever
 from reminders.segments import Segment, SegmentError
 from web import runtime
 
@@ -27,8 +29,6 @@ def prepare_database(rt: Runtime, seed_when_empty: bool = False) -> None:
         with rt.sessions.begin() as session:
             empty = session.execute(select(func.count(Family.id))).scalar_one() == 0
         if empty:
-            from ingest.demo import seed_demo
-
             with rt.sessions.begin() as session:
                 summary = seed_demo(session, rt.clock.now().date())
             click.echo(f"Loaded the demo branch: {summary}")
@@ -77,6 +77,7 @@ def connect_telegram(rt: Runtime, echo: Callable[[str], None] = click.echo) -> N
 
 
 def register(app: Flask) -> None:
+    """Add the operator's commands (init-db, import, seed-demo, scheduler, telegram-*, remind, broadcast)."""
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or migrate the schema (Alembic)."""
@@ -88,8 +89,6 @@ def register(app: Flask) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     def import_command(kind: str, path: str) -> None:
         """Load a CSV file: members, payments, cadres or assignments."""
-        from ingest import import_file
-
         rt = runtime()
         migrate(rt.engine)
         report = import_file(rt.sessions, kind, path, today=rt.clock.now().date(),
@@ -101,8 +100,6 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the demo branch (families in Surakarta, Samarinda and Jayapura, cadres, payments)."""
-        from ingest.demo import seed_demo
-
         rt = runtime()
         migrate(rt.engine)
         with rt.sessions.begin() as session:
@@ -112,15 +109,11 @@ def register(app: Flask) -> None:
     @app.cli.command("scheduler")
     def scheduler_command() -> None:
         """Run the reminder scheduler and the outbox sender until stopped."""
-        from reminders.scheduler import run_forever
-
         run_forever(runtime())
 
     @app.cli.command("telegram-poll")
     def telegram_poll_command() -> None:
         """Answer Telegram by long polling (getUpdates) instead of the webhook: no public URL needed."""
-        from bot.channels.telegram import poll_forever
-
         rt = runtime()
         migrate(rt.engine)
         click.echo("Polling Telegram for updates (the webhook is removed while polling); Ctrl-C stops.")
@@ -137,8 +130,6 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="plan and count, send nothing")
     def remind_command(at: str | None, dry_run: bool) -> None:
         """One pass: plan the reminders due at that moment and send those inside their window."""
-        from reminders.scheduler import remind_once
-
         click.echo(remind_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
 
     @app.cli.command("cadre-morning")
@@ -146,8 +137,6 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="plan and count, queue and send nothing")
     def cadre_morning_command(at: str | None, dry_run: bool) -> None:
         """One pass of the cadres' mornings: TUGAS lists, supervisors' digests and flags; then send them."""
-        from reminders.scheduler import cadre_mornings_once  # as `remind`: APScheduler loads only when used
-
         click.echo(cadre_mornings_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
 
     register_broadcasts(app)

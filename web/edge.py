@@ -53,6 +53,7 @@ def refuse_unbounded_body() -> None:
 
 
 def add_security_headers(response: Response) -> Response:
+    """Every response's security headers (SECURITY_HEADERS), unless a view set its own."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
