@@ -3,7 +3,10 @@ send them (JAWAB, TUTUP). Reports, lists and progress live in cadre_report, cadr
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.keywords import normalise
@@ -12,7 +15,7 @@ from bot.turns import Turn
 from handlers import menu
 from handlers.context import cadre_of, in_cadre_menu
 from handlers.texts import text
-from models import Cadre, Chat, Member, Ticket
+from models import Cadre, Chat, Member, OutboxMessage, Ticket
 
 STATES: tuple[str, ...] = ()  # no steps here: the guided report's are in cadre_guided, UBAH's in cadre_report
 
@@ -106,14 +109,24 @@ def _update_ticket(turn: Turn, close: bool) -> Reply:
         return Reply().say(text("cadre.ticket_unknown", turn.language, number=number or "?"))
     if not close and not message:
         return Reply().say(text("cadre.answer_empty", turn.language, number=ticket.number))
-    ticket.status = "closed" if close else "answered"
-    ticket.answer = message or ticket.answer
-    ticket.updated_at = turn.now
-    member_chat = turn.session.get(Chat, ticket.chat_id) if ticket.chat_id else None
-    if member_chat is not None:
-        key = "cadre.closed_to_member" if close else "cadre.answer_to_member"
-        note = text(key, member_chat.language, number=ticket.number, name=cadre.name, answer=message)
-        outbox.queue(turn.session, channel=member_chat.channel, address=member_chat.address,
-                     message=Outgoing(note), now=turn.now, chat_id=member_chat.id, kind="notice")
+    settle_ticket(turn.session, ticket, message=message, close=close, by=cadre.name, now=turn.now)
     return Reply().say(text("cadre.ticket_closed" if close else "cadre.ticket_answered", turn.language,
                             number=ticket.number))
+
+
+def settle_ticket(session: Session, ticket: Ticket, *, message: str, close: bool, by: str, now: datetime,
+                  staff: bool = False) -> OutboxMessage | None:
+    """Answer (or close) a ticket and tell the member in the chat they wrote from, through the outbox: a
+    cadre's JAWAB/TUTUP, and staff on the dashboard (`staff`: the note names the branch office, not a cadre).
+    None when the member's chat is gone (erased with HAPUS)."""
+    ticket.status = "closed" if close else "answered"
+    ticket.answer = message or ticket.answer
+    ticket.updated_at = now
+    member_chat = session.get(Chat, ticket.chat_id) if ticket.chat_id else None
+    if member_chat is None:
+        return None
+    who = "staff" if staff else "cadre"
+    key = f"{who}.closed_to_member" if close else f"{who}.answer_to_member"
+    note = text(key, member_chat.language, number=ticket.number, name=by, answer=message)
+    return outbox.queue(session, channel=member_chat.channel, address=member_chat.address,
+                        message=Outgoing(note.strip()), now=now, chat_id=member_chat.id, kind="notice")

@@ -410,6 +410,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tiket {number} sudah diselesaikan oleh kader {name}. {answer}",
         "Ticket {number} was closed by cadre {name}. {answer}",
     ),
+    "staff.answer_to_member": (
+        "Jawaban petugas kantor cabang BPJS Kesehatan untuk tiket {number}: {answer}",
+        "The BPJS Kesehatan branch office's answer to ticket {number}: {answer}",
+    ),
+    "staff.closed_to_member": (
+        "Tiket {number} sudah diselesaikan oleh petugas kantor cabang BPJS Kesehatan. {answer}",
+        "Ticket {number} was closed by the BPJS Kesehatan branch office. {answer}",
+    ),
     # --- REHAB --------------------------------------------------------------------------------------
     "rehab.segment": (
         "REHAB lewat chat di cabang ini hanya untuk peserta segmen {segments}. Keluarga Anda terdaftar di segmen "
@@ -547,6 +555,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "paling lambat tanggal 10 agar tetap aktif.",
         "Congratulations! Every REHAB instalment is paid. Your family's JKN card is active again. Pay the "
         "monthly dues by the 10th to keep it active.",
+    ),
+    "rehab.old_arrears_settled": (
+        "Selamat! Semua cicilan REHAB 2.0 sudah lunas: tunggakan lama keluarga Anda sudah beres. Kartu tetap "
+        "AKTIF; iuran bulanan Anda dibayar {payer}.",
+        "Congratulations! Every REHAB 2.0 instalment is paid: your family's old arrears are settled. The card "
+        "stays ACTIVE; your monthly dues are paid by {payer}.",
     ),
     "rehab.overdue_reminder": (
         "Pengingat: cicilan REHAB ke-{sequence} sebesar {amount} (jatuh tempo {due}) belum kami terima. Mohon "

@@ -18,7 +18,7 @@ from ingest.assignments import import_assignments
 from ingest.cadres import import_cadres
 from ingest.members import MemberImport
 from ingest.payments import import_payments
-from ingest.source import KINDS, CsvSource, HeaderError, ImportReport
+from ingest.source import KINDS, CsvSource, HeaderError, ImportReport, Progress
 from rules.programme import DEFAULT_RULES, ProgrammeRules
 
 
@@ -30,17 +30,19 @@ def import_file(
     today: date,
     progress: bool = False,
     rules: ProgrammeRules | None = None,
+    on_progress: Progress | None = None,
 ) -> ImportReport:
     """Import one CSV file of `kind` (members, payments, cadres or assignments); never raises for bad data.
 
     `today` bounds dates (nobody is born tomorrow); `progress` draws a tqdm bar per pass on stderr;
-    `rules` are the programme rules payments are applied with (the defaults when None).
+    `rules` are the programme rules payments are applied with (the defaults when None); `on_progress` is
+    called with (bytes read, file size) as the file is read (the dashboard's progress bar).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
     report = ImportReport(kind)
     try:
-        source = CsvSource(Path(path), kind, progress)
+        source = CsvSource(Path(path), kind, progress, on_progress)
     except HeaderError as problem:
         report.reject(1, str(problem))
         return report

@@ -21,6 +21,8 @@ from ingest.fields import FieldError
 # inside SQLite's and PostgreSQL's parameter limits, and larger batches gained nothing.
 BATCH_SIZE = 5000
 
+Progress = Callable[[int, int], None]  # (bytes read, file size): the dashboard's progress bar
+
 KINDS = ("members", "payments", "cadres", "assignments")
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind -> (required, optional)
     "members": (("card_number", "nik", "name", "birth_date", "family_number", "relationship", "segment",
@@ -71,10 +73,11 @@ class CsvRow:
 class CsvSource:
     """A CSV file that can be read several times, one row at a time: header checked once, separator sniffed."""
 
-    def __init__(self, path: Path, kind: str, progress: bool) -> None:
+    def __init__(self, path: Path, kind: str, progress: bool, on_progress: Progress | None = None) -> None:
         self.path = path
         self.kind = kind
         self.progress = progress
+        self.on_progress = on_progress
         self.size = path.stat().st_size
         with path.open("rb") as handle:
             first = handle.readline()
@@ -126,8 +129,11 @@ class CsvSource:
                     yield line, [], f"cannot be read as CSV ({error})"
                     continue
                 consumed, read_to = reader.line_num - read_to, reader.line_num
-                if bar is not None and line % 4096 == 0:
-                    bar.update(raw.tell() - bar.n)
+                if line % 4096 == 0:
+                    if bar is not None:
+                        bar.update(raw.tell() - bar.n)
+                    if self.on_progress is not None:
+                        self.on_progress(raw.tell(), self.size)
                 joined = "".join(values)
                 if not joined or joined.isspace():
                     continue  # blank lines and rows of bare separators, as spreadsheets leave at the end
@@ -144,6 +150,8 @@ class CsvSource:
                 yield line, list(map(str.strip, values)), problem
         if bar is not None:
             bar.close()
+        if self.on_progress is not None:
+            self.on_progress(self.size, self.size)
 
     def rows(self, label: str = "") -> Iterator[CsvRow]:
         """Every non-blank data row, in file order; unreadable ones carry a `problem` instead of failing."""

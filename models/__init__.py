@@ -18,13 +18,16 @@ from models.fieldwork import (
     Ticket,
     Visit,
 )
+from models.figures import FigureMonth
 from models.identity import IdentityLookup, VerificationAttempt
+from models.imports import ImportJob
 from models.people import Assignment, Cadre, DuesRate, Family, Member, Payment
 from models.reminders import Broadcast, DeliveryFailure, Reminder
 
 __all__ = [
     "AdminUser", "Assignment", "AuditEntry", "Base", "Broadcast", "Cadre", "Chat", "ChatFamily", "Consent",
-    "DeliveryFailure", "DuesRate", "Family", "IdentityLookup", "InboundMessage", "Member", "OutboxMessage",
+    "DeliveryFailure", "DuesRate", "Family", "FigureMonth", "IdentityLookup", "ImportJob", "InboundMessage",
+    "Member", "OutboxMessage",
     "Payment", "Promise", "RehabInstalment", "RehabPlan", "Reminder", "Ticket", "VerificationAttempt",
     "Visit",
 ]

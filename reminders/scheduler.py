@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
@@ -20,11 +20,18 @@ from sqlalchemy.orm import Session
 from bot.runtime import Runtime
 from handlers.recipients import Reach, ensure_cadre_chats
 from models import Cadre
+from models.figures import BRANCH_ZONE, compute_month, first_of, months_back, store_month
 from models.ledger import rate_table
 from models.personal_data import purge_expired
 from models.reminders import PLANNED, Reminder
 from reminders.broadcasts import plan_broadcasts
-from reminders.cadre_mornings import MorningPlan, cadres_due, plan_cadre_morning
+from reminders.cadre_mornings import (
+    MORNING_WINDOW,
+    MorningPlan,
+    cadres_due,
+    plan_cadre_morning,
+    plan_cadre_mornings,
+)
 from reminders.dispatch import DispatchCounts, dispatch_due
 from reminders.planner import plan_reminders
 from reminders.rehab_notices import overdue_instalments, remind_overdue
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 SEND_EVERY_SECONDS = 5
 BROADCASTS_EVERY_SECONDS = 30
 BATCH = 500
+FIGURES_EVERY_SECONDS = 300
 # Reminders are planned every hour (a zone's new day, and its send window, start on an hour in UTC);
 # missed REHAB instalments daily at 09:00 WIB (10:00 WITA, 11:00 WIT): daytime in all three zones.
 PLAN_AT = {"minute": 5, "timezone": UTC}
@@ -61,8 +69,30 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     # Every quarter hour: 07:00 falls on one in WIB, WITA and WIT alike; the planner picks whose morning it is.
     scheduler.add_job(_cadre_mornings, "cron", args=[runtime], id="cadre-mornings", max_instances=1,
                       coalesce=True, misfire_grace_time=600, minute="0,15,30,45", timezone=UTC)
+    # The dashboard's monthly figures: the running month (and the last, for late reports) kept fresh.
+    scheduler.add_job(_refresh_figures, "interval", args=[runtime], seconds=FIGURES_EVERY_SECONDS,
+                      id="refresh-figures", max_instances=1, coalesce=True, misfire_grace_time=600)
     scheduler.start()
     return scheduler
+
+
+def _refresh_figures(runtime: Runtime) -> None:
+    try:
+        refresh_figures(runtime)
+    except Exception:  # recomputed from the records on the next run, or by the page when it is asked for
+        log.exception("refreshing the dashboard's figures failed")
+
+
+def refresh_figures(runtime: Runtime, at: datetime | None = None) -> list[date]:
+    """Recompute this month's and last month's figures (each in its own short transaction)."""
+    now = at or runtime.clock.now()
+    months = months_back(first_of(now.astimezone(BRANCH_ZONE).date()), 2)
+    for month in months:
+        with runtime.reading() as reader:  # the counting holds no write lock; the store is a short write
+            figures = compute_month(reader, month, now)
+        with runtime.sessions.begin() as session:
+            store_month(session, month, figures, now)
+    return months
 
 
 def _purge(runtime: Runtime) -> None:
@@ -188,12 +218,23 @@ def remind_once(runtime: Runtime, at: datetime | None = None, dry_run: bool = Fa
                       f"overdue REHAB instalments reminded: {len(notices)}; messages sent: {sent}"])
 
 
-def cadre_mornings_once(runtime: Runtime, at: datetime | None = None) -> str:
+def cadre_mornings_once(runtime: Runtime, at: datetime | None = None, dry_run: bool = False) -> str:
     """One pass of the cadres' mornings at `at` (default now): TUGAS lists, team digests, unconfirmed
-    collections to supervisors (reminders/cadre_mornings.py); then send what is due."""
+    collections to supervisors (reminders/cadre_mornings.py); then send what is due. What it did, in words.
+
+    Idempotent (unique outbox keys per cadre, chat and day), so a second pass, or the scheduler's own,
+    sends nothing more. A dry run plans in a transaction that is rolled back: its counts are what the pass
+    would queue, and nothing is queued or sent."""
     moment = at or runtime.clock.now()
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     rules, reach = _rules(runtime), _reach(runtime)
+    if dry_run:
+        with runtime.sessions() as session:  # begun by its first statement, rolled back below
+            ensure_cadre_chats(session, moment, reach)
+            due = cadres_due(session, moment, rules)
+            plan = plan_cadre_mornings(session, moment, rules, reach)
+            session.rollback()
+        return f"{_mornings_of(due, rules)}\n{plan.summary()} (dry run: nothing queued or sent)"
     with runtime.sessions.begin() as session:
         ensure_cadre_chats(session, moment, reach)
     with runtime.reading() as session:
@@ -207,7 +248,15 @@ def cadre_mornings_once(runtime: Runtime, at: datetime | None = None) -> str:
     sent = 0
     while (batch := runtime.sender.run_once(limit=BATCH)) > 0:
         sent += batch
-    return f"{plan.summary()}; messages sent: {sent}"
+    return f"{_mornings_of(due, rules)}\n{plan.summary()}; messages sent: {sent}"
+
+
+def _mornings_of(due: list[int], rules: ProgrammeRules) -> str:
+    if due:
+        return f"cadres whose working morning it is: {len(due)}"
+    hours = int(MORNING_WINDOW.total_seconds() // 3600)
+    return (f"cadres whose working morning it is: none (a cadre's morning is {rules.task_list_hour:02d}:00 "
+            f"for {hours} hours in their own time zone, on working days)")
 
 
 def _waiting(session: Session, moment: datetime) -> int:

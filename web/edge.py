@@ -7,7 +7,7 @@ a byte of it is read, instead of filling a worker's memory.
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 
 from bot.settings import Settings
 
@@ -43,7 +43,11 @@ def install(app: Flask, settings: Settings) -> None:
 
 
 def refuse_unbounded_body() -> None:
-    """413 before reading: a declared length over the limit, or a chunked body whose length nobody knows."""
+    """413 before reading: a declared length over the limit, or a chunked body whose length nobody knows.
+    An endpoint named in `UPLOAD_LIMITS` (the dashboard's CSV upload) has its own, larger limit."""
+    upload_limit = current_app.config.get("UPLOAD_LIMITS", {}).get(request.endpoint)
+    if upload_limit is not None:
+        request.max_content_length = upload_limit
     limit = request.max_content_length
     length = request.content_length
     if length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
