@@ -93,7 +93,7 @@ def test_a_reminder_due_on_a_holiday_waits_for_the_next_day_that_is_not_one(app,
 
 
 def test_a_branch_holiday_holds_its_region_back_and_not_the_others(app, runtime, db):
-    runtime.services["rules"] = ProgrammeRules(extra_holidays=("2025-06-20:3372",))  # a local day off in Solo
+    runtime.services.rules = ProgrammeRules(extra_holidays=("2025-06-20:3372",))  # a local day off in Solo
     solo = member_of_budis_family(runtime, db)
     add_family(db, "6472010101250001", "6472", "0003000000011", "6472010101800001")
     samarinda = Person(runtime, address="web-smd")

@@ -3,7 +3,7 @@
 on when rows were sent (/healthz tells whether anything drains it).
 
 Revision ID: 0005_inbound
-Revises: 0004_cadre
+Revises: 0005_admin2
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision: str = "0005_inbound"
-down_revision: str | None = "0004_cadre"
+down_revision: str | None = "0005_admin2"  # re-chained after main (sender, dashboard)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -115,7 +115,7 @@ def cadres() -> ResponseReturnValue:
     session = db()
     session.commit()  # end the snapshot read before the refresh (SQLite's WAL): the next query sees its rows
     area = request.args.get("area") or None
-    rows = team_rows(session, visible_cadre_ids(), area, now, rt.services["rules"])
+    rows = team_rows(session, visible_cadre_ids(), area, now, rt.services.rules)
     areas_query = select(Cadre.region_code).distinct().where(Cadre.active.is_(True))
     scope = visible_cadre_ids()
     if scope is not None:
@@ -139,7 +139,7 @@ def visible_cadre(code: str) -> Cadre:
 def cadre_page(code: str) -> ResponseReturnValue:
     """One cadre: REKAP's figures against targets, their reports, their households, a 12-month chart."""
     rt = runtime()
-    rules = rt.services["rules"]
+    rules = rt.services.rules
     session = db()
     cadre = visible_cadre(code)
     now = rt.clock.now()

@@ -76,7 +76,7 @@ def family_page(family_id: int) -> ResponseReturnValue:
         abort(404)
     audit(account, "admin_view_family", family.id)
     today = local_date(rt.clock.now(), family)
-    situation = situation_of(session, family, today, rt.services["rules"])
+    situation = situation_of(session, family, today, rt.services.rules)
     cadre = session.scalar(select(Cadre).join(Assignment, Assignment.cadre_id == Cadre.id)
                            .where(Assignment.family_id == family.id))
     promises = session.scalars(select(Promise).where(Promise.family_id == family.id)

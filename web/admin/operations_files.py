@@ -54,7 +54,7 @@ def upload_import() -> ResponseReturnValue:
     try:
         started = imports.start_import(rt.sessions, rt.settings.instance_path / "uploads", kind, upload.filename,
                                        upload.stream, actor=actor(), now=rt.clock.now(), today=branch_today(),
-                                       rules=rt.services["rules"], clock=rt.clock.now)
+                                       rules=rt.services.rules, clock=rt.clock.now)
     except imports.UploadError as problem:
         flash(str(problem))
         return redirect(url_for("admin.imports_page"))
@@ -112,7 +112,7 @@ def export_csv(name: str) -> ResponseReturnValue:
     if name == "angka":
         rt = runtime()
         month = chosen_month(request.args.get("month"), today)
-        table = exports.programme_figures(rt.sessions, figure_scope(), month, rt.services["rules"],
+        table = exports.programme_figures(rt.sessions, figure_scope(), month, rt.services.rules,
                                           rt.clock.now())
     elif name == "laporan":
         first = _day("from", today.replace(day=1))
@@ -122,7 +122,7 @@ def export_csv(name: str) -> ResponseReturnValue:
         year = request.args.get("year", "")
         rt = runtime()
         table = exports.collections_per_cadre(rt.sessions, scope, int(year) if year.isdigit() else today.year,
-                                              rt.services["rules"], rt.clock.now())
+                                              rt.services.rules, rt.clock.now())
     elif name == "rehab":
         table = exports.rehab_plans(db(), scope, today)
     else:

@@ -126,7 +126,7 @@ def broadcasts_page() -> ResponseReturnValue:
     now = rt.clock.now()
     return render_template("admin/broadcasts.html", active="broadcasts", rows=shown, now=now,
                            delivery=broadcasts.delivery(db(), [row.id for row in shown]),
-                           rules=broadcasts.reminder_rules(rt.services["rules"]), repeats=REPEATS,
+                           rules=broadcasts.reminder_rules(rt.services.rules), repeats=REPEATS,
                            default_at=now.astimezone(WIB).strftime("%Y-%m-%dT%H:%M"),
                            team_only=current_scope().team is not None, form=request.args, zone=WIB)
 
@@ -139,14 +139,14 @@ def broadcast_preview() -> ResponseReturnValue:
     rt = runtime()
     written = broadcasts.segment_text(request.args)
     shown = [vars(preview) for preview in broadcasts.previews(request.args.get("text_id", ""),
-                                                               request.args.get("text_en"), rt.services["templates"])]
+                                                               request.args.get("text_en"), rt.services.templates)]
     try:
         segment = broadcasts.scoped_segment(db(), current_scope(), written)
     except SegmentError as problem:
         return jsonify(segment=written, error=str(problem), previews=shown)
     if not request.args.get("count"):
         return jsonify(segment=segment.describe(), previews=shown)
-    count = broadcasts.count(db(), segment, rt.clock.now(), rt.services["rules"])
+    count = broadcasts.count(db(), segment, rt.clock.now(), rt.services.rules)
     return jsonify(segment=segment.describe(), count=count, line=t("broadcasts.count_line", **count), previews=shown)
 
 
@@ -166,7 +166,7 @@ def create_broadcast() -> ResponseReturnValue:
                              text_en=form.get("text_en"), now=rt.clock.now(), repeat=form.get("repeat", "once"),
                              until=_moment(form.get("until")), created_by=actor())
             count = broadcasts.count(writer, Segment.from_json(created.segment), rt.clock.now(),
-                                     rt.services["rules"])["reachable"]
+                                     rt.services.rules)["reachable"]
             created_id = created.id
     except (BroadcastError, SegmentError) as problem:
         flash(str(problem))

@@ -44,7 +44,7 @@ def overview() -> ResponseReturnValue:
     """The month's figures and the year to date, for the branch (a supervisor: their team)."""
     rt = runtime()
     month = chosen_month()
-    rules = rt.services["rules"]
+    rules = rt.services.rules
     chosen, year = overview_figures(rt.sessions, month, figure_scope(), rules, rt.clock.now())
     return render_template("admin/overview.html", active="overview", month=month, spans=(chosen, year),
                            rules_visits=rules.cadre_period_visits, rules_months=rules.cadre_period_months,
