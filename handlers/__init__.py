@@ -13,6 +13,12 @@
 A new keyword is a row of KEYWORDS; a new step is a row of STEPS, named by a constant of its flow module.
 A cadre's chat shows the cadre menu (MENU, BANTUAN), and BATAL there, outside any flow, cancels the cadre's
 last report; MENU PESERTA and MENU KADER switch between the member and the cadre menus.
+
+The journeys: member (CEK, BAYAR, JANJI), member_help (KADER, KELUHAN, TIKET, DAFTAR, STOP/MULAI), identity,
+rehab, menu; cadre, cadre_report, cadre_guided, cadre_lists and cadre_records for cadres; invitations (what a
+cadre's report asks of a family). What they share: steps, situation (a family's figures, read once),
+context, values (what people type), families (a shared phone), recipients (who receives a notice), and
+texts/ (every text, by area).
 """
 
 from __future__ import annotations
