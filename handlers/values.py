@@ -1,4 +1,7 @@
-"""Read the values people type on a phone: yes or no, dates in any common form, rupiah amounts, card numbers."""
+"""Read the values people type on a phone: yes or no, dates in any common form, card numbers.
+
+Rupiah amounts are read by `rules.visit_reports.read_amount`, the one reader for cadres and members alike.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 from bot.keywords import normalise
+from rules.months import MONTH_NAMES
 
 # One yes/no vocabulary for every question that wants one (consent, REHAB's confirmation): the words people
 # type on a phone, Indonesian first, slang and English too.
@@ -25,21 +29,6 @@ def yes_or_no(typed: str) -> bool | None:
     return None
 
 
-MONTHS = {
-    # Indonesian and English, full and short, as people type them
-    "JANUARI": 1, "JANUARY": 1, "JAN": 1,
-    "FEBRUARI": 2, "FEBRUARY": 2, "FEB": 2, "PEBRUARI": 2,
-    "MARET": 3, "MARCH": 3, "MAR": 3,
-    "APRIL": 4, "APR": 4,
-    "MEI": 5, "MAY": 5,
-    "JUNI": 6, "JUNE": 6, "JUN": 6,
-    "JULI": 7, "JULY": 7, "JUL": 7,
-    "AGUSTUS": 8, "AUGUST": 8, "AGU": 8, "AGS": 8, "AUG": 8, "AGT": 8,
-    "SEPTEMBER": 9, "SEP": 9, "SEPT": 9,
-    "OKTOBER": 10, "OCTOBER": 10, "OKT": 10, "OCT": 10,
-    "NOVEMBER": 11, "NOV": 11, "NOPEMBER": 11,
-    "DESEMBER": 12, "DECEMBER": 12, "DES": 12, "DEC": 12,
-}
 
 _NUMERIC = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})$")  # 20/6: a promise date in the coming year
@@ -71,7 +60,7 @@ def parse_date(typed: str, today: date, future: bool = False) -> date | None:
             day_month = _DAY_MONTH.match(text) or _DAY_MONTH_WORDED.match(normalise(text))
             if day_month:
                 day, month_text = day_month.groups()
-                month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+                month = int(month_text) if month_text.isdigit() else MONTH_NAMES.get(month_text)
                 if month is None:
                     return None
                 candidate = date(today.year, month, int(day))
@@ -83,7 +72,7 @@ def parse_date(typed: str, today: date, future: bool = False) -> date | None:
             return date(_year(last, today, future), month, first)
         worded = normalise(text)
         if match := _WORDED.match(worded):
-            month_number = MONTHS.get(match.group(2))
+            month_number = MONTH_NAMES.get(match.group(2))
             if month_number is None:
                 return None
             return date(_year(int(match.group(3)), today, future), month_number, int(match.group(1)))
@@ -109,27 +98,3 @@ def birth_date_in_nik(nik: str) -> tuple[int, int, int] | None:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     return day, month, year
-
-
-_AMOUNT = re.compile(r"^(?:RP\.?\s*)?(\d+(?:[.,]\d+)*)\s*(RB|RIBU|K|JT|JUTA)?$")
-
-
-def parse_amount(typed: str) -> int | None:
-    """150000, 150.000, Rp150.000, 150rb, 150k, 1,5jt, 1.5 juta -> rupiah."""
-    text = typed.strip().upper().replace(" ", "")
-    match = _AMOUNT.match(text)
-    if not match:
-        return None
-    number, unit = match.groups()
-    multiplier = {"RB": 1_000, "RIBU": 1_000, "K": 1_000, "JT": 1_000_000, "JUTA": 1_000_000}.get(unit or "", 1)
-    if multiplier == 1:
-        # Without a unit, dots and commas are thousands separators (150.000); decimals make no sense.
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})*|\d+", number) is None:
-            return None
-        return int(re.sub(r"[.,]", "", number))
-    # With a unit, one separator may be a decimal point (1,5jt) or thousands (1.500rb).
-    if re.fullmatch(r"\d+([.,]\d+)?", number):
-        return round(float(number.replace(",", ".")) * multiplier)
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", number):
-        return int(re.sub(r"[.,]", "", number)) * multiplier
-    return None

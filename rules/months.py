@@ -10,6 +10,23 @@ from datetime import date
 
 from rules.programme import ProgrammeRules
 
+# Month names as people type them on a phone, Indonesian and English, full and short: one table for every
+# parser (a member's birth or promise date, a cadre's visit report).
+MONTH_NAMES = {
+    "JANUARI": 1, "JANUARY": 1, "JAN": 1,
+    "FEBRUARI": 2, "FEBRUARY": 2, "FEB": 2, "PEBRUARI": 2,
+    "MARET": 3, "MARCH": 3, "MAR": 3,
+    "APRIL": 4, "APR": 4,
+    "MEI": 5, "MAY": 5,
+    "JUNI": 6, "JUNE": 6, "JUN": 6,
+    "JULI": 7, "JULY": 7, "JUL": 7,
+    "AGUSTUS": 8, "AUGUST": 8, "AGU": 8, "AGS": 8, "AUG": 8, "AGT": 8,
+    "SEPTEMBER": 9, "SEP": 9, "SEPT": 9,
+    "OKTOBER": 10, "OCTOBER": 10, "OKT": 10, "OCT": 10,
+    "NOVEMBER": 11, "NOV": 11, "NOPEMBER": 11,
+    "DESEMBER": 12, "DECEMBER": 12, "DES": 12, "DEC": 12,
+}
+
 
 def month_of(day: date) -> date:
     """The month `day` falls in, as the 1st of that month."""

@@ -17,6 +17,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from rules.months import MONTH_NAMES
 from rules.programme import DEFAULT_RULES, ProgrammeRules
 
 RESULTS = ("BAYAR", "JANJI", "REHAB", "TOLAK", "TIDAKADA", "PINDAH", "DAFTAR", "EDUKASI")
@@ -42,12 +43,6 @@ ALIASES: dict[str, str] = {
 _LONGEST_ALIAS = max(len(alias.split()) for alias in ALIASES)
 _FUZZY = [alias for alias in ALIASES if " " not in alias and len(alias) >= 4]
 
-MONTHS = {
-    "JANUARI": 1, "JAN": 1, "FEBRUARI": 2, "PEBRUARI": 2, "FEB": 2, "MARET": 3, "MAR": 3, "APRIL": 4, "APR": 4,
-    "MEI": 5, "JUNI": 6, "JUN": 6, "JULI": 7, "JUL": 7, "AGUSTUS": 8, "AGU": 8, "AGS": 8, "AGT": 8,
-    "SEPTEMBER": 9, "SEP": 9, "SEPT": 9, "OKTOBER": 10, "OKT": 10, "NOVEMBER": 11, "NOPEMBER": 11, "NOV": 11,
-    "DESEMBER": 12, "DES": 12,
-}
 _RELATIVE = {"HARI INI": 0, "BESOK": 1, "BSK": 1, "LUSA": 2, "MINGGU DEPAN": 7, "MINGDEP": 7}
 _DATE_WORDS = {"TGL", "TANGGAL", "TG", "SAMPAI", "SMP", "PADA", "TANGGALNYA"}
 _NUMBER_WORDS = {"KK", "NO", "NOMOR", "NOMER", "KARTU", "NOKA", "NIK", "KEL", "KELUARGA"}
@@ -321,7 +316,7 @@ def _take_promise_date(words: _Words, line: str, today: date, rules: ProgrammeRu
         if promised is not None:
             del words.typed[:start + size]
             return check_promise(promised, today, rules, line) or promised
-    if not candidates or not re.search(r"\d", candidates[0]) and candidates[0] not in MONTHS:
+    if not candidates or not re.search(r"\d", candidates[0]) and candidates[0] not in MONTH_NAMES:
         return ReportProblem("janji_no_date", line)
     return ReportProblem("janji_bad_date", line, {"typed": words.typed[start]})
 
@@ -334,11 +329,11 @@ def _date_from(words: list[str], today: date) -> date | None:
         if len(words) == 1 and (match := _NUMERIC_DATE.match(words[0])):
             day, month, year = match.groups()
             return _dated(int(day), int(month), year, today)
-        if len(words) in (2, 3) and words[0].isdigit() and words[1] in MONTHS:
+        if len(words) in (2, 3) and words[0].isdigit() and words[1] in MONTH_NAMES:
             year = words[2] if len(words) == 3 and words[2].isdigit() else None
             if len(words) == 3 and year is None:
                 return None
-            return _dated(int(words[0]), MONTHS[words[1]], year, today)
+            return _dated(int(words[0]), MONTH_NAMES[words[1]], year, today)
         if len(words) == 1 and words[0].isdigit() and len(words[0]) <= 2:  # "tgl 20": the next 20th
             day = int(words[0])
             if day >= today.day and day <= monthrange(today.year, today.month)[1]:
