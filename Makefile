@@ -30,3 +30,4 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/import_members.py --rows 100000
 	$(BIN)/python bench/reminders.py --families 20000 --drain 1000 --limited 200 --limit 10
+	$(BIN)/python bench/admin_overview.py --members 100000 --cadres 500

@@ -27,7 +27,8 @@ from bot.settings import Settings
 from models.db import make_engine, make_reader_factory, make_session_factory
 from reminders.templates import WhatsAppTemplates
 from rules.programme import DEFAULT_RULES, ProgrammeRules
-from web import cli, edge, health, webchat, webhooks
+from web import admin, cli, edge, health, webchat, webhooks
+from web.admin import first_accounts
 from web.cli import connect_telegram, demo_loaded, prepare_database
 from web.serving import serve
 
@@ -52,13 +53,14 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
     if settings.telegram_enabled:
         channels["telegram"] = TelegramChannel(settings)
     if settings.whatsapp_enabled:
-        channels["whatsapp"] = WhatsAppChannel(settings)
+        channels["whatsapp"] = WhatsAppChannel(settings, connections=settings.send_concurrency)
     services: dict[str, Any] = {"settings": settings,
                                 "rules": load_rules(settings.instance_path / "rules.json"),
                                 "templates": load_templates(settings.instance_path / "whatsapp_templates.json")}
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
                    readers=make_reader_factory(engine),
-                   sender=Sender(sessions, channels, clock, send_limiter(settings, channels)),
+                   sender=Sender(sessions, channels, clock, send_limiter(settings, channels),
+                                 concurrency=settings.send_concurrency),
                    handle=handlers.handle, services=services)
 
 
@@ -92,7 +94,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(webchat.blueprint)
+    admin.register(app)
     cli.register(app)
+    if runtime.settings.admin_username:  # gunicorn deployments start here: the first admin, if none yet
+        admin.create_first_admin(runtime)
     return app
 
 
@@ -108,12 +113,15 @@ def main() -> None:
     settings = Settings.from_env()
     runtime = build_runtime(settings)
     prepare_database(runtime, seed_when_empty=True)
-    webchat = settings.webchat or ("demo" if demo_loaded(runtime) else "off")
+    demo = demo_loaded(runtime)
+    webchat = settings.webchat or ("demo" if demo else "off")
+    for line in first_accounts(runtime, demo):
+        print(line, flush=True)
     connect_telegram(runtime)
     close_runtime(runtime)  # gunicorn forks its workers next: no connection or thread may cross the fork
     serving = replace(settings, webchat=webchat)
     print(f"KaderBot JKN on http://{settings.host}:{settings.port}  (health at /healthz; web chat at /: "
-          f"WEBCHAT={webchat})", flush=True)
+          f"WEBCHAT={webchat}; dashboard at /admin)", flush=True)
     serve(lambda: create_app(serving), settings.host, settings.port)
 
 

@@ -10,8 +10,9 @@ one or two members, one verified chat (half Telegram, half WhatsApp) and a linke
 - planning the reminders due on the 20th (every family is due: half with the month unpaid, half in
   arrears), in a process of its own, with its time and peak memory, and a second run (plans nothing);
 On PostgreSQL it then drains reminders to the fake Telegram and Twilio servers (each in its own process):
-`--drain` of them with 1 sender, as many again with 4 senders (all senders processes, the rate limit off),
-each as reminders worded, queued and sent per second; and `--limited` messages with 4 senders sharing a
+`--drain` outbox rows already worded and queued with 1 sender, then 4 senders (the sender alone), then
+`--drain` reminders worded, queued and sent, with 1 and 4 senders (all sender processes, the rate limit off),
+each per second; and `--limited` messages with 4 senders sharing a
 WhatsApp limit of `--limit`/s through Redis (RATE_LIMIT_STORAGE_URL, default redis://127.0.0.1:6379/0),
 reporting the achieved rate against it.
 """
@@ -186,7 +187,9 @@ def start_fake(module: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline().strip()
 
 
-def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: str | None, queue: Any) -> None:
+def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: str | None, queue: Any,
+            outbox_only: bool = False) -> None:
+    """One sender process: drain worded outbox rows (`outbox_only`) or reminders (worded, queued, sent)."""
     # Only the sender processes load the app and the providers' libraries: the planning child, which
     # imports this module too, keeps its peak memory for planning.
     from app import build_runtime  # noqa: PLC0415
@@ -200,12 +203,35 @@ def _sender(url: str, fakes: dict[str, str], limits: dict[str, str], storage: st
                         send_limits=limits, rate_limit_storage_url=storage)
     runtime = build_runtime(settings)
     started = time.time()  # the wall clock, comparable across the sender processes
-    counts, sent = deliver_due(runtime, AT, batch=200)
+    if outbox_only:  # the sender alone: rows already worded and queued
+        sent = 0
+        while (some := runtime.sender.run_once(limit=200)) > 0:
+            sent += some
+    else:
+        _counts, sent = deliver_due(runtime, AT, batch=200)
     queue.put((started, time.time(), sent))
+    runtime.sender.close()
     for channel in runtime.sender.channels.values():
         close = getattr(channel, "close", None)
         if close is not None:
             close()
+
+
+def fill_outbox(engine: Engine, count: int) -> None:
+    """`count` reminders already worded and queued, one per chat (half Telegram, half WhatsApp inside its
+    24-hour window): what the sender alone drains."""
+    tables = MetaData()
+    tables.reflect(engine, only=["outbox", "chats"])
+    outbox, chats = tables.tables["outbox"], tables.tables["chats"]
+    with engine.begin() as connection:
+        found = connection.execute(select(chats.c.id, chats.c.channel, chats.c.address)
+                                   .order_by(chats.c.id).limit(count)).all()
+        rows = ({"channel": channel, "address": address, "chat_id": chat_id, "kind": "reminder",
+                 "body": "Iuran JKN keluarga 3372********0001 belum dibayar: Rp105.000. Bayar ke VA 8888...",
+                 "choices": [], "ask_contact": False, "status": "queued", "priority": 5, "attempts": 0,
+                 "next_attempt_at": AT, "created_at": AT} for chat_id, channel, address in found)
+        for batch in chunks(rows):
+            connection.execute(insert(outbox), batch)
 
 
 def release(engine: Engine, count: int) -> None:
@@ -239,12 +265,16 @@ def steady_rate(samples: list[tuple[float, int]], limit: int) -> float:
 
 
 def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: int, limits: dict[str, str],
-          storage: str | None = None) -> tuple[int, float]:
-    """Release `count` reminders and send them with `senders` processes; returns (sent, seconds)."""
-    release(engine, count)
+          storage: str | None = None, outbox_only: bool = False) -> tuple[int, float]:
+    """Queue `count` worded rows (`outbox_only`) or release `count` reminders, and send them with `senders`
+    processes; returns (sent, seconds)."""
+    if outbox_only:
+        fill_outbox(engine, count)
+    else:
+        release(engine, count)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    children = [context.Process(target=_sender, args=(url, fakes, limits, storage, queue))
+    children = [context.Process(target=_sender, args=(url, fakes, limits, storage, queue, outbox_only))
                 for _ in range(senders)]
     for child in children:
         child.start()
@@ -276,6 +306,10 @@ def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None
         twilio, twilio_url = start_fake("tests.fakes.twilio_api")
         fakes = {"telegram": telegram_url, "twilio": twilio_url}
         try:
+            for senders in (1, 4) if args.drain else ():
+                sent, spent = drain(url, engine, fakes, senders, args.drain, off, outbox_only=True)
+                print(f"{label}: {senders} sender{'s' if senders > 1 else ' '}, rate limit off: {sent:,} sent in "
+                      f"{spent:6.1f} s = {sent / spent:6.0f} messages/s (outbox rows sent and recorded)")
             for senders in (1, 4) if args.drain else ():
                 sent, spent = drain(url, engine, fakes, senders, args.drain, off)
                 print(f"{label}: {senders} sender{'s' if senders > 1 else ' '}, rate limit off: {sent:,} sent in "

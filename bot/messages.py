@@ -67,3 +67,28 @@ class Reply:
         """Add a message; returns the reply, so calls chain."""
         self.messages.append(Outgoing(text, tuple(choices), ask_contact))
         return self
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One outbox row as a channel adapter sees it: a frozen copy, never the ORM record (adapters run in the
+    sender's threads, outside any session)."""
+
+    id: int
+    channel: str
+    address: str
+    body: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (key, label)
+    ask_contact: bool = False
+    template_sid: str | None = None
+    template_variables: tuple[tuple[str, str], ...] = ()  # WhatsApp ContentVariables, in order
+    chat_id: int | None = None
+    priority: int = 0
+    created_at: datetime | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt at this row, different for every row (ids restart with a new database,
+        hence the creation time): a provider that honours it accepts a repeated attempt only once."""
+        stamp = int(self.created_at.timestamp() * 1000) if self.created_at else 0
+        return f"kaderbot-{self.id}-{stamp}"

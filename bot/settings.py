@@ -61,13 +61,16 @@ def parse_frozen_now(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _positive_int(value: str | None, default: int) -> int:
+def _positive_int(value: str | None, default: int, unit: str = "days") -> int:
     """A whole number above zero, or the default when unset; anything else stops the start with a clear error."""
     if not value:
         return default
     if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"expected a whole number of days above 0, got {value!r}")
+        raise ValueError(f"expected a whole number of {unit} above 0, got {value!r}")
     return int(value)
+
+
+SEND_CONCURRENCY = 16  # provider requests in flight per sender process (each chat still one at a time)
 # Messages per second a sender may send (the `limits` notation; "off" for none): Telegram's documented
 # 30/s for a bot and about 1/s in one chat (bulk only here), Twilio's default WhatsApp throughput of 80/s.
 DEFAULT_SEND_LIMITS = {"telegram": "30/second", "telegram_chat": "1/second", "whatsapp": "80/second",
@@ -96,6 +99,7 @@ class Settings:
     admin_password: str | None = None
     rate_limit_storage_url: str | None = None  # shared send limits (Redis); in-process when unset
     send_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SEND_LIMITS))
+    send_concurrency: int = SEND_CONCURRENCY  # SEND_CONCURRENCY: provider requests in flight per sender process
     webchat: str | None = None  # None: unset, so off unless `make run` serves the demo branch
     inbound_retention_days: int = INBOUND_RETENTION_DAYS  # INBOUND_RETENTION_DAYS: received texts are blanked after this many days
     extra: dict[str, str] = field(default_factory=dict)
@@ -129,6 +133,7 @@ class Settings:
             send_limits={name: env.get(f"SEND_LIMIT_{name.upper()}", default)
                          for name, default in DEFAULT_SEND_LIMITS.items()},
             webchat=parse_webchat(env.get("WEBCHAT")),
+            send_concurrency=_positive_int(env.get("SEND_CONCURRENCY"), SEND_CONCURRENCY, "requests"),
             inbound_retention_days=_positive_int(env.get("INBOUND_RETENTION_DAYS"),
                                                  INBOUND_RETENTION_DAYS),
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from bot.conversation import Turn
 from handlers.context import family_today, rules_of
 from handlers.texts import date_text, month_text, text
@@ -102,13 +104,17 @@ class Situation:
 
 def read_situation(turn: Turn, family: Family) -> Situation:
     """The family's situation on its own local date: one read of the rates, the members and the plan."""
-    today, rules = family_today(turn, family), rules_of(turn)
-    arrears = family_arrears(turn.session, family, today, rules)
-    plan = active_plan(turn.session, family)
+    return situation_of(turn.session, family, family_today(turn, family), rules_of(turn))
+
+
+def situation_of(session: Session, family: Family, today: date, rules: ProgrammeRules) -> Situation:
+    """The family's situation on `today` (its local date): what the chat and the dashboard both show."""
+    arrears = family_arrears(session, family, today, rules)
+    plan = active_plan(session, family)
     progress = plan_status(plan, today) if plan is not None else None
     toward_next = 0
     if plan is not None and progress is not None:
-        toward_next = max(money_received(turn.session, family, plan) - progress.paid_amount, 0)
+        toward_next = max(money_received(session, family, plan) - progress.paid_amount, 0)
     return Situation(family, today, rules, arrears, plan, progress, toward_next)
 
 

@@ -84,6 +84,9 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_chat", "chat_id", "id"),
         Index("ix_outbox_pending", "priority", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
+        # A chat's order is kept per lane (channel, address, priority): a row waits for its lane's earlier rows.
+        Index("ix_outbox_lane", "channel", "address", "priority", "id", sqlite_where=text(PENDING),
+              postgresql_where=text(PENDING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,7 +48,7 @@ class RehabPlan(Base):
     months_in_arrears: Mapped[int]  # the billed months the plan pays (24 for a family 50 months behind)
     arrears_amount: Mapped[int]
     instalment_count: Mapped[int]
-    enrolled_at: Mapped[datetime]
+    enrolled_at: Mapped[datetime] = mapped_column(index=True)
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="SET NULL"))
     completed_at: Mapped[datetime | None]
@@ -99,7 +99,7 @@ class Visit(Base):
     promised_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
     source_key: Mapped[str] = mapped_column(String(80))  # channel message id or client report id
-    reported_at: Mapped[datetime]
+    reported_at: Mapped[datetime] = mapped_column(index=True)
     visited_at: Mapped[datetime | None]  # when the visit happened (`jam 10.30`, `kemarin`); else reported_at
     cancelled_at: Mapped[datetime | None]
     chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="SET NULL"))
@@ -134,7 +134,7 @@ class Ticket(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open / answered / closed
     answer: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime | None]
 
 
@@ -152,7 +152,11 @@ class AuditEntry(Base):
 
 
 class AdminUser(Base):
-    """A branch staff account for the dashboard."""
+    """A branch staff account for the dashboard (models/accounts.py signs it in).
+
+    Roles: `admin` (everything in the branch), `supervisor` (the team of the cadre `cadre_id`: the cadres whose
+    supervisor it is), `viewer` (figures only, never a name or an identifier).
+    """
 
     __tablename__ = "admin_users"
 
@@ -160,3 +164,9 @@ class AdminUser(Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    role: Mapped[str] = mapped_column(String(12), default="admin")  # admin / supervisor / viewer
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadres.id", ondelete="SET NULL"))  # supervisors
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)  # in a row; the fifth locks the account
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)

@@ -85,7 +85,7 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
     amount: Mapped[int]
-    paid_at: Mapped[datetime]
+    paid_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(40), default="")
 
     family: Mapped[Family] = relationship(back_populates="payments")

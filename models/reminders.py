@@ -43,7 +43,7 @@ class Reminder(Base):
     status: Mapped[str] = mapped_column(String(10), default=PLANNED)  # planned / queued / skipped
     reason: Mapped[str | None] = mapped_column(String(20))  # why skipped: paid, stopped, enrolled, ...
     created_at: Mapped[datetime]
-    settled_at: Mapped[datetime | None]  # when it was queued or skipped
+    settled_at: Mapped[datetime | None] = mapped_column(index=True)  # when it was queued or skipped
 
 
 class Broadcast(Base):

@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.runtime import Runtime
 from handlers.recipients import Reach, ensure_cadre_chats
 from models import Cadre
+from models.figures import BRANCH_ZONE, compute_month, first_of, months_back, store_month
 from models.ledger import rate_table
 from models.personal_data import purge_expired
 from models.reminders import PLANNED, Reminder
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 SEND_EVERY_SECONDS = 5
 BROADCASTS_EVERY_SECONDS = 30
 BATCH = 500
+FIGURES_EVERY_SECONDS = 300
 # Reminders are planned every hour (a zone's new day, and its send window, start on an hour in UTC);
 # missed REHAB instalments daily at 09:00 WIB (10:00 WITA, 11:00 WIT): daytime in all three zones.
 PLAN_AT = {"minute": 5, "timezone": UTC}
@@ -61,8 +63,30 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     # Every quarter hour: 07:00 falls on one in WIB, WITA and WIT alike; the planner picks whose morning it is.
     scheduler.add_job(_cadre_mornings, "cron", args=[runtime], id="cadre-mornings", max_instances=1,
                       coalesce=True, misfire_grace_time=600, minute="0,15,30,45", timezone=UTC)
+    # The dashboard's monthly figures: the running month (and the last, for late reports) kept fresh.
+    scheduler.add_job(_refresh_figures, "interval", args=[runtime], seconds=FIGURES_EVERY_SECONDS,
+                      id="refresh-figures", max_instances=1, coalesce=True, misfire_grace_time=600)
     scheduler.start()
     return scheduler
+
+
+def _refresh_figures(runtime: Runtime) -> None:
+    try:
+        refresh_figures(runtime)
+    except Exception:  # recomputed from the records on the next run, or by the page when it is asked for
+        log.exception("refreshing the dashboard's figures failed")
+
+
+def refresh_figures(runtime: Runtime, at: datetime | None = None) -> list[date]:
+    """Recompute this month's and last month's figures (each in its own short transaction)."""
+    now = at or runtime.clock.now()
+    months = months_back(first_of(now.astimezone(BRANCH_ZONE).date()), 2)
+    for month in months:
+        with runtime.reading() as reader:  # the counting holds no write lock; the store is a short write
+            figures = compute_month(reader, month, now)
+        with runtime.sessions.begin() as session:
+            store_month(session, month, figures, now)
+    return months
 
 
 def _purge(runtime: Runtime) -> None:

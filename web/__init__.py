@@ -2,7 +2,7 @@
 
 webhooks: Telegram and WhatsApp (signatures checked); webchat: the chat at `/`; health: /healthz; edge:
 body limits and security headers for every request; cli: the operator's commands; serving: gunicorn and the
-scheduler for `make run`.
+scheduler for `make run`; admin/: the branch dashboard at /admin.
 """
 
 from __future__ import annotations

@@ -15,11 +15,13 @@ from bot.runtime import Runtime
 from ingest import import_file
 from ingest.demo import demo_personas, seed_demo
 from models import Family
+from models.accounts import ROLES, AccountError, create_account
 from models.schema import migrate
 from reminders.broadcasts import REPEATS, BroadcastError, cancel, create, listing, recipients
 from reminders.scheduler import remind_once, run_forever
 from reminders.segments import Segment, SegmentError
 from web import runtime
+from web.admin import create_first_admin
 
 
 def prepare_database(rt: Runtime, seed_when_empty: bool = False) -> None:
@@ -80,9 +82,12 @@ def register(app: Flask) -> None:
     """Add the operator's commands (init-db, import, seed-demo, scheduler, telegram-*, remind, broadcast)."""
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create or migrate the schema (Alembic)."""
+        """Create or migrate the schema (Alembic); the first admin from ADMIN_USERNAME/ADMIN_PASSWORD."""
         migrate(runtime().engine)
         click.echo(f"Database ready: {runtime().engine.url.render_as_string(hide_password=True)}")
+        created = create_first_admin(runtime())
+        if created:
+            click.echo(created)
 
     @app.cli.command("import")
     @click.argument("kind", type=click.Choice(["members", "payments", "cadres", "assignments"]))
@@ -131,6 +136,24 @@ def register(app: Flask) -> None:
     def remind_command(at: str | None, dry_run: bool) -> None:
         """One pass: plan the reminders due at that moment and send those inside their window."""
         click.echo(remind_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
+    @click.option("--cadre", "cadre_code", default=None, help="a supervisor's cadre code: their team is who they see")
+    def create_admin_command(username: str, role: str, cadre_code: str | None) -> None:
+        """A dashboard account; the password is asked (or read from ADMIN_PASSWORD)."""
+        rt = runtime()
+        migrate(rt.engine)
+        password = rt.settings.admin_password or click.prompt("Password", hide_input=True,
+                                                              confirmation_prompt=True)
+        try:
+            with rt.sessions.begin() as session:
+                account = create_account(session, username, password, datetime.now(UTC), role=role,
+                                         cadre_code=cadre_code)
+                click.echo(f"Dashboard account {account.username!r} ({account.role}) created: sign in at /admin")
+        except AccountError as error:
+            raise click.UsageError(str(error)) from None
 
     register_broadcasts(app)
 

@@ -1,7 +1,7 @@
 """Channel adapters: each knows its provider (parse inbound, send outbound) and nothing of JKN.
 
 Every adapter has the same two verbs, like nyaruka/courier's handlers: the web layer calls `parse_*` on a
-webhook, the sender calls `send` for an outbox row.
+webhook, the sender calls `send` with a frozen copy of an outbox row (`bot.messages.Outbound`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from models import OutboxMessage
+from bot.messages import Outbound
 
 
 class SendFailure(Exception):
@@ -26,8 +26,10 @@ class SendFailure(Exception):
 
 
 class OutboundChannel(Protocol):
+    """What the sender needs of an adapter. `send` is called from the sender's threads, several at once."""
+
     name: str
 
-    def send(self, message: OutboxMessage, last_inbound_at: datetime | None, now: datetime) -> str | None:
-        """Send one outbox row; return the provider's message id, or raise SendFailure."""
+    def send(self, message: Outbound, last_inbound_at: datetime | None, now: datetime) -> str | None:
+        """Send one outbox row's frozen copy; return the provider's message id, or raise SendFailure."""
         ...

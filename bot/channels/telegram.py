@@ -22,7 +22,7 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
@@ -51,9 +51,8 @@ from telegram.error import (
 )
 
 from bot.channels import SendFailure
-from bot.messages import Incoming
+from bot.messages import Incoming, Outbound
 from bot.settings import Settings
-from models import OutboxMessage
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -160,14 +159,14 @@ class TelegramChannel:
 
     # --- outbound -----------------------------------------------------------------------------------------
 
-    def send(self, message: OutboxMessage, last_inbound_at: datetime | None, now: datetime) -> str | None:
+    def send(self, message: Outbound, last_inbound_at: datetime | None, now: datetime) -> str | None:
         """sendMessage; choices become inline buttons whose callback data is the choice key."""
         text = (message.body or "").strip()
         if not text:
             raise SendFailure("nothing to send: the row has no text", code="empty", retryable=False)
         if len(text) > MAX_TEXT:
             text = text[: MAX_TEXT - 1] + "…"
-        markup = contact_keyboard() if message.ask_contact else keyboard(message.choices or [])
+        markup = contact_keyboard() if message.ask_contact else keyboard(message.choices)
         chat_id = chat_id_of(message.address)
         try:
             sent = self._call(lambda bot: bot.send_message(chat_id=chat_id, text=text, reply_markup=markup))
@@ -330,7 +329,7 @@ def contact_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
-def keyboard(choices: list[Any]) -> InlineKeyboardMarkup | None:
+def keyboard(choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup | None:
     """One button per row: the labels are short sentences that a two-column layout would cut."""
     if not choices:
         return None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models import OutboxMessage
+from bot.messages import Outbound
 
 
 class WebChannel:
+    """Nothing to call: the row is the message; its id is the provider id."""
+
     name = "web"
 
-    def send(self, message: OutboxMessage, last_inbound_at: datetime | None, now: datetime) -> str | None:
+    def send(self, message: Outbound, last_inbound_at: datetime | None, now: datetime) -> str | None:
         return f"web-{message.id}"

@@ -1,8 +1,9 @@
 """WhatsApp through Twilio: parse the inbound form into an Incoming, check its signature, send outbox rows.
 
-Sending goes through the real `twilio.rest.Client`. Its `edge`/`region` settings can only choose among
-Twilio's own hosts, so TWILIO_API_URL (a fake on loopback in tests, a proxy in some deployments) is applied
-by an HTTP client that rewrites the base of every request.
+Sending goes through the real `twilio.rest.Client`, over one pooled keep-alive session shared by the
+sender's threads. Its `edge`/`region` settings can only choose among Twilio's own hosts, so TWILIO_API_URL
+(a fake on loopback in tests, a proxy in some deployments) is applied by an HTTP client that rewrites the
+base of every request. Every create carries the row's idempotency token (I-Twilio-Idempotency-Token).
 
 WhatsApp allows free-form text only within 24 hours of the person's last message. Outside that window a
 row goes as its approved template (ContentSid + ContentVariables) if it has one, and fails for good with
@@ -11,12 +12,17 @@ Twilio's own code 63016 if it has not, rather than being refused by Twilio a mom
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -24,9 +30,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels import SendFailure
-from bot.messages import Incoming
+from bot.messages import Incoming, Outbound
 from bot.settings import Settings
-from models import OutboxMessage
 
 TWILIO_API = "https://api.twilio.com"
 SESSION_WINDOW = timedelta(hours=24)
@@ -52,12 +57,28 @@ MEDIA_KINDS = (
 )
 
 
-class RebasedHttpClient(TwilioHttpClient):
-    """TwilioHttpClient that sends what was meant for https://api.twilio.com to another base URL."""
+# The token of the message being created on this thread, sent as I-Twilio-Idempotency-Token: a retry of a
+# request whose answer was lost (a timeout, a sender killed) is then accepted once where Twilio honours it.
+IDEMPOTENCY_TOKEN: ContextVar[str | None] = ContextVar("twilio_idempotency_token", default=None)
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 
-    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
+
+class PooledHttpClient(TwilioHttpClient):
+    """TwilioHttpClient for a sender with many requests in flight: one keep-alive pool of `connections`,
+    proxies and CA bundle read from the environment once (requests rescans it on every request otherwise),
+    and what was meant for https://api.twilio.com sent to `base_url` (a fake on loopback, a proxy)."""
+
+    def __init__(self, base_url: str = TWILIO_API, timeout: float = 15.0, connections: int = 16) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url.rstrip("/")
+        session = self.session = requests.Session()
+        session.trust_env = False  # no per-request environment scan: what it would find is resolved here
+        self.proxy = {key: value for key, value in get_environ_proxies(self.base_url).items()
+                      if key in ("http", "https")}
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=connections)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
 
     def request(self, method: str, url: str, params: dict[str, object] | None = None,
                 data: dict[str, object] | None = None, headers: dict[str, str] | None = None,
@@ -65,6 +86,9 @@ class RebasedHttpClient(TwilioHttpClient):
                 allow_redirects: bool = False) -> Response:
         if url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API):]
+        token = IDEMPOTENCY_TOKEN.get()
+        if token is not None and method.upper() == "POST":
+            headers = {**(headers or {}), IDEMPOTENCY_HEADER: token}
         return super().request(method, url, params=params, data=data, headers=headers, auth=auth,
                                timeout=timeout, allow_redirects=allow_redirects)
 
@@ -74,37 +98,41 @@ class WhatsAppChannel:
 
     name = "whatsapp"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, connections: int = 16) -> None:
         if not settings.whatsapp_enabled:
             raise ValueError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM must all be set")
         self.settings = settings
         self.sender_address = with_prefix(settings.twilio_whatsapp_from or "")
         self.status_callback = settings.public_base_url + STATUS_PATH
-        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             http_client=RebasedHttpClient(settings.twilio_api_url))
+        self.http = PooledHttpClient(settings.twilio_api_url, connections=connections)
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=self.http)
 
-    def send(self, message: OutboxMessage, last_inbound_at: datetime | None, now: datetime) -> str | None:
+    def send(self, message: Outbound, last_inbound_at: datetime | None, now: datetime) -> str | None:
         """Messages.create: free text with a numbered menu inside the window, the template outside it."""
         params: dict[str, Any] = {"from_": self.sender_address, "to": with_prefix(message.address),
                                   "status_callback": self.status_callback}
-        if inside_window(last_inbound_at, now) and (message.body or "").strip():
-            params["body"] = render_body(message.body, message.choices or [])
+        if inside_window(last_inbound_at, now) and message.body.strip():
+            params["body"] = render_body(message.body, message.choices)
         elif message.template_sid:
             params["content_sid"] = message.template_sid
             if message.template_variables:
-                params["content_variables"] = json.dumps(
-                    {str(k): str(v) for k, v in message.template_variables.items()}, ensure_ascii=False)
-        elif not (message.body or "").strip():
+                params["content_variables"] = json.dumps(dict(message.template_variables), ensure_ascii=False)
+        elif not message.body.strip():
             raise SendFailure("nothing to send: the row has neither text nor template", code="empty")
         else:
             raise SendFailure("outside WhatsApp's 24-hour window and the message has no template",
                               code=str(OUTSIDE_WINDOW), retryable=False)
+        # The same row with the same request is the same message: a row sent again as its template is not.
+        request = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:12]
+        token = IDEMPOTENCY_TOKEN.set(f"{message.idempotency_key}-{request}")
         try:
             created = self.client.messages.create(**params)
         except (TwilioRestException, TwilioServiceException) as error:
             raise failure_from(error) from error
         except requests.RequestException as error:  # no answer: Twilio may not have it, try again later
             raise SendFailure(f"{type(error).__name__}: {error}", code="network", retryable=True) from error
+        finally:
+            IDEMPOTENCY_TOKEN.reset(token)
         return created.sid
 
 
@@ -116,7 +144,7 @@ def inside_window(last_inbound_at: datetime | None, now: datetime) -> bool:
     return now - last_inbound_at < SESSION_WINDOW
 
 
-def render_body(body: str, choices: list[Any]) -> str:
+def render_body(body: str, choices: Sequence[tuple[str, str]]) -> str:
     """The text, then the choices numbered from 1 (the core reads a typed "2" as the second choice)."""
     text = body.strip()
     if choices:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,6 +25,14 @@ class JSONHandler(BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that went away (killed, timed out) is what the fakes are for, not an error to print."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 (port 0: any free one), started and stopped by its fake."""
 
@@ -31,7 +40,7 @@ class LoopbackServer:
     url: str = ""
 
     def _serve(self, handler: type[BaseHTTPRequestHandler], port: int, name: str) -> None:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = QuietServer(("127.0.0.1", port), handler)
         server.daemon_threads = True
         server.request_queue_size = 256  # the benchmark's bursts of concurrent clients
         self._server = server

@@ -35,6 +35,7 @@ class Call:
     token: str
     params: dict[str, Any]
     content_type: str
+    failed: bool = False  # answered with a scripted failure: Telegram did not take it
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -103,6 +104,10 @@ class FakeTelegramAPI(LoopbackServer):
     def sent(self) -> list[Call]:
         return self.calls_to("sendMessage")
 
+    def delivered(self) -> list[Call]:
+        """sendMessage calls Telegram took (not those answered with a scripted failure)."""
+        return [call for call in self.sent() if not call.failed]
+
     def texts(self) -> list[str]:
         return [call["text"] for call in self.sent()]
 
@@ -134,11 +139,11 @@ class FakeTelegramAPI(LoopbackServer):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         with self._changed:
             self.requests += 1
-            if self.record:
-                self.calls.append(Call(method, token, params, content_type))
-            self._changed.notify_all()
             scripted = self.failures.get(method)
             failure = scripted.pop(0) if scripted else None
+            if self.record:
+                self.calls.append(Call(method, token, params, content_type, failed=failure is not None))
+            self._changed.notify_all()
         if failure is not None:
             body: dict[str, Any] = {"ok": False, "error_code": failure.status, "description": failure.description}
             if failure.parameters:

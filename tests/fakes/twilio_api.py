@@ -5,6 +5,11 @@ Reached by the real `twilio.rest.Client` through TWILIO_API_URL. It checks HTTP 
 resource and a fresh `SM...` sid, and plays scripted failures in Twilio's error JSON
 (`{"code": 21610, "message": ..., "more_info": ..., "status": 400}`).
 
+It honours I-Twilio-Idempotency-Token (a repeated token gets the first answer again, nothing new is
+recorded; `honour_idempotency=False` plays a Twilio that ignores it), and fails on demand: `fail_next` for
+single answers, `down("500" | "429" | "timeout")` until `up()` for an outage, `hold` for a provider that
+stops answering. A "timeout" takes the message and then answers too late: the worst case for a client.
+
 `main()` runs it alone (the benchmark starts it in its own process, so that the fake's work does not share
 a process with the load it measures); it prints its URL on the first line.
 """
@@ -50,6 +55,7 @@ class SentMessage:
     sid: str
     account_sid: str
     params: dict[str, str]
+    idempotency_token: str | None = None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.params.get(key, default)
@@ -73,10 +79,18 @@ class FakeTwilioAPI(LoopbackServer):
     auth_token: str = AUTH_TOKEN
     messages: list[SentMessage] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
+    failures_to: dict[str, list[int]] = field(default_factory=dict)
     requests: int = 0
     url: str = ""
     record: bool = True  # the benchmark keeps only a count
-    hold_after: int | None = None  # requests after this many hang, unanswered and unrecorded, until released
+    hold_after: int | None = None  # requests after this many hang, unanswered, until released
+    hold_processed: bool = False  # held requests were taken (recorded) before the answer was lost
+    honour_idempotency: bool = True
+    outage: str | None = None  # "500", "429" or "timeout" for every create until `up()`
+    stall: float = 2.0  # seconds a "timeout" answer takes (longer than the client waits)
+    latency: float = 0.0  # seconds every create takes, as a real API's round trip does
+    repeats: int = 0  # creates answered from the idempotency record (a retry of something taken)
+    _answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -89,6 +103,11 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             self.failures.extend([code] * times)
 
+    def fail_to(self, to: str, code: int, times: int = 1) -> None:
+        """The next creates to `to` ("whatsapp:+62...") answer Twilio's error `code`, whatever the order."""
+        with self._lock:
+            self.failures_to.setdefault(to, []).extend([code] * times)
+
     def bodies(self) -> list[str]:
         with self._lock:
             return [message.body for message in self.messages]
@@ -97,12 +116,24 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             return self.messages[-1]
 
-    def hold(self, after: int) -> None:
-        """Requests after the `after`th hang without being processed, as when a provider stops answering
-        (a sender killed meanwhile never learns of them; `release` lets the hanging handlers go)."""
+    def hold(self, after: int, processed: bool = False) -> None:
+        """Requests after the `after`th hang, as when a provider stops answering: not processed, or, with
+        `processed`, taken first and then never answered (a sender killed meanwhile never learns of them;
+        `release` lets the hanging handlers go)."""
         with self._lock:
             self.hold_after = self.requests + after
+            self.hold_processed = processed
             self._release.clear()
+
+    def down(self, mode: str) -> None:
+        """An outage: every create answers 500 ("500"), 429 ("429"), or takes the message and answers too
+        late ("timeout"), until `up()`."""
+        with self._lock:
+            self.outage = mode
+
+    def up(self) -> None:
+        with self._lock:
+            self.outage = None
 
     def release(self) -> None:
         with self._lock:
@@ -113,6 +144,12 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             self.messages.clear()
             self.failures.clear()
+            self.failures_to.clear()
+            self._answers.clear()
+            self.outage = None
+            self.honour_idempotency = True
+            self.repeats = 0
+            self.latency = 0.0
         self.release()
 
     # --- the server ----------------------------------------------------------------------------------------
@@ -123,7 +160,8 @@ class FakeTwilioAPI(LoopbackServer):
 
     # --- the REST API --------------------------------------------------------------------------------------
 
-    def create_message(self, account: str, authorization: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def create_message(self, account: str, authorization: str, form: dict[str, str],
+                       token: str | None = None) -> tuple[int, dict[str, Any]]:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if account != self.account_sid or authorization != expected:
             return error(20003)
@@ -135,17 +173,36 @@ class FakeTwilioAPI(LoopbackServer):
         with self._lock:
             self.requests += 1
             held = self.hold_after is not None and self.requests > self.hold_after
-        if held:  # never processed: the client gets no answer it could act on
+            outage = self.outage
+        if held and not self.hold_processed:  # never processed: the client gets no answer it could act on
             self._release.wait(30)
             return error(20500)
+        if outage in ("500", "429"):
+            return error(20500 if outage == "500" else 20429)
         with self._lock:
-            code = self.failures.pop(0) if self.failures else None
+            if token is not None and self.honour_idempotency and token in self._answers:
+                self.repeats += 1
+                return self._answers[token]  # taken before: the same message, not a second one
+            code = None if held or outage else self._scripted_failure(form["To"])
             sid = f"SM{next(self._serial):08x}{secrets.token_hex(12)}"
             if code is None and self.record:
-                self.messages.append(SentMessage(sid, account, dict(form)))
-        if code is not None:
-            return error(code)
-        return 201, message_resource(sid, account, form)
+                self.messages.append(SentMessage(sid, account, dict(form), token))
+            answer = error(code) if code is not None else (201, message_resource(sid, account, form))
+            if token is not None and code is None and self.record:  # the benchmark's fake keeps counts only
+                self._answers[token] = answer
+        if held:
+            self._release.wait(30)
+        elif outage == "timeout":
+            time.sleep(self.stall)
+        elif self.latency:
+            time.sleep(self.latency)
+        return answer
+
+
+    def _scripted_failure(self, to: str) -> int | None:
+        if self.failures_to.get(to):
+            return self.failures_to[to].pop(0)
+        return self.failures.pop(0) if self.failures else None
 
 
 def error(code: int) -> tuple[int, dict[str, Any]]:
@@ -182,7 +239,8 @@ def _handler_for(api: FakeTwilioAPI) -> type[BaseHTTPRequestHandler]:
             segments = urlsplit(self.path).path.strip("/").split("/")
             if len(segments) == 4 and segments[:2] == ["2010-04-01", "Accounts"] and segments[3] == "Messages.json":
                 form = {key: values[-1] for key, values in parse_qs(body, keep_blank_values=True).items()}
-                status, answer = api.create_message(segments[2], self.headers.get("Authorization") or "", form)
+                status, answer = api.create_message(segments[2], self.headers.get("Authorization") or "", form,
+                                                    self.headers.get("I-Twilio-Idempotency-Token"))
             else:
                 status, answer = error(20404)
             self._reply(status, answer)
