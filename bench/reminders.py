@@ -6,7 +6,10 @@
 For each database (a fresh SQLite file in bench/out/, and PostgreSQL with --database-url or
 TEST_DATABASE_URL, in a schema of its own dropped at the end) it loads N self-paying families, each with
 one or two members, one verified chat (half Telegram, half WhatsApp) and a linked family, then prints:
-- a raw bulk insert of N rows into a copy of the reminders table (the floor for putting N rows there);
+- raw bulk inserts of N rows, the floors for putting N rows there: into a bare copy of the reminders table
+  (its columns and unique key) from Python through the driver (COPY on PostgreSQL, executemany on SQLite),
+  and made by the database itself (INSERT ... SELECT over the numbers 1..N); and that INSERT ... SELECT
+  into the reminders table itself, whose indexes and foreign keys every planned row pays for too;
 - planning the reminders due on the 20th (every family is due: half with the month unpaid, half in
   arrears), in a process of its own, with its time and peak memory, and a second run (plans nothing);
 On PostgreSQL it then drains reminders to the fake Telegram and Twilio servers (each in its own process):
@@ -20,6 +23,7 @@ reporting the achieved rate against it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -40,16 +45,21 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from sqlalchemy import (  # noqa: E402
     Column,
+    Connection,
     Engine,
     MetaData,
     Table,
     UniqueConstraint,
+    delete,
+    func,
     insert,
+    literal,
     select,
     text,
     update,
 )
 
+from models.base import UTCDateTime  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
 from models.reminders import Reminder  # noqa: E402
 from models.schema import migrate  # noqa: E402
@@ -117,55 +127,123 @@ def load_branch(engine: Engine, families: int) -> None:
                    "address": str(100_000_000 + n) if telegram else f"whatsapp:+62812{n:08d}", "language": "id",
                    "state_data": {}, "last_inbound_at": recent, "created_at": created}
 
-    def link_rows() -> Iterator[dict[str, Any]]:
-        for n in range(1, families + 1):
-            yield {"chat_id": n, "family_id": n, "member_id": 0, "verified_at": created}
-
     with engine.begin() as connection:
         for table, rows in (("families", family_rows()), ("members", member_rows()), ("chats", chat_rows())):
-            for batch in chunks(rows):
-                connection.execute(insert(tables.tables[table]), batch)
-        heads = dict(connection.execute(text("SELECT family_id, MIN(id) FROM members GROUP BY family_id")).all())
-        for batch in chunks(link_rows()):
-            for row in batch:
-                row["member_id"] = heads[row["family_id"]]
-            connection.execute(insert(tables.tables["chat_families"]), batch)
+            bulk_insert(connection, tables.tables[table], rows)
+        members, links = tables.tables["members"], tables.tables["chat_families"]
+        heads = (select(members.c.family_id, members.c.family_id, func.min(members.c.id),
+                        literal(created, UTCDateTime()))
+                 .group_by(members.c.family_id))  # chat n proved family n through its first member
+        connection.execute(insert(links).from_select(["chat_id", "family_id", "member_id", "verified_at"], heads))
         if engine.dialect.name == "postgresql":
             connection.execute(text("ANALYZE"))
 
 
-def raw_insert(engine: Engine, families: int) -> float:
-    """N rows into a copy of the reminders table (its unique key too), from Python in batches."""
-    # Reminders' columns and types and its unique key, without its other indexes and foreign keys.
+def bulk_insert(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> None:
+    """Rows into `table` through the driver, so loading a million families takes minutes, not a quarter hour:
+    COPY on PostgreSQL, executemany on SQLite (with values as SQLAlchemy stores them there)."""
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = list(first)
+    names = ", ".join(columns)
+    driver: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in itertools.chain([first], rows):
+                copy.write_row([json.dumps(row[name]) if isinstance(row[name], dict) else row[name]
+                                for name in columns])
+        return
+    marks = ", ".join("?" for _ in columns)
+    driver.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+                                ([sqlite_value(row[name]) for name in columns]
+                                 for row in itertools.chain([first], rows)))
+
+
+def sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy writes it to SQLite: UTC date-times as naive text, dates as ISO, JSON as text."""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return json.dumps(value) if isinstance(value, dict) else value
+
+
+def raw_table(engine: Engine) -> Table:
+    """An empty copy of the reminders table: its columns and types and its unique key, without its other
+    indexes and foreign keys (what any insert of N reminder rows has to write at least)."""
     raw = Table("reminders_raw", MetaData(),
                 *(Column(column.name, column.type, primary_key=column.primary_key) for column in Reminder.__table__.c),
                 UniqueConstraint("family_id", "kind", "period", "channel"))
+    raw.drop(engine, checkfirst=True)
     raw.create(engine)
+    return raw
+
+
+def raw_from_python(engine: Engine, families: int) -> float:
+    """N rows from Python through the driver, as bench/import_members.py's floor: COPY on PostgreSQL,
+    executemany on SQLite (values as SQLAlchemy stores them there: naive UTC text)."""
+    raw = raw_table(engine)
     now = datetime.now(UTC)
-
-    def rows() -> Iterator[dict[str, Any]]:
-        for n in range(1, families + 1):
-            yield {"id": n, "family_id": n, "kind": "dues_arrears", "period": "2025-06-20", "channel": "whatsapp",
-                   "chat_id": n, "broadcast_id": None, "not_before": AT, "status": "planned", "reason": None,
-                   "created_at": now, "settled_at": None}
-
+    postgresql = engine.dialect.name == "postgresql"
+    moments = (AT, now) if postgresql else tuple(f"{moment:%Y-%m-%d %H:%M:%S.%f}" for moment in (AT, now))
+    rows = ((n, n, "dues_arrears", "2025-06-20", "whatsapp", n, None, moments[0], "planned", None, moments[1], None)
+            for n in range(1, families + 1))
+    names = ", ".join(column.name for column in raw.c)
     start = time.perf_counter()
     with engine.begin() as connection:
-        for batch in chunks(rows()):
-            connection.execute(insert(raw), batch)
+        driver: Any = connection.connection.driver_connection
+        if postgresql:
+            with driver.cursor() as cursor, cursor.copy(f"COPY reminders_raw ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in raw.c)
+            driver.cursor().executemany(f"INSERT INTO reminders_raw ({names}) VALUES ({marks})", rows)
     seconds = time.perf_counter() - start
     raw.drop(engine)
     return seconds
 
 
+def raw_in_database(engine: Engine, families: int, into_reminders: bool = False) -> float:
+    """N rows made by the database itself (INSERT ... SELECT over the numbers 1..N): no Python per row, no
+    join, no grouping; the floor for the planner's own INSERT ... SELECT. Into the bare copy, or with
+    `into_reminders` into the reminders table itself, with its indexes and foreign keys (family n, chat n),
+    emptied again afterwards."""
+    raw = typing.cast(Table, Reminder.__table__) if into_reminders else raw_table(engine)
+    if engine.dialect.name == "postgresql":
+        numbers: Any = func.generate_series(1, families).table_valued("n").render_derived()
+    else:
+        numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+        numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < families))
+    values = {"id": numbers.c.n, "family_id": numbers.c.n, "kind": literal("raw"), "period": literal("2025-06-20"),
+              "channel": literal("whatsapp"), "chat_id": numbers.c.n, "broadcast_id": literal(None),
+              "not_before": literal(AT, UTCDateTime()), "status": literal("planned"), "reason": literal(None),
+              "created_at": literal(datetime.now(UTC), UTCDateTime()), "settled_at": literal(None)}
+    if into_reminders:
+        del values["id"]  # the table numbers its rows, as for the planner's
+    start = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(insert(raw).from_select(list(values), select(*values.values())))
+    seconds = time.perf_counter() - start
+    if into_reminders:
+        with engine.begin() as connection:
+            connection.execute(delete(raw))
+        if engine.dialect.name == "postgresql":  # no dead rows left for the planner to step over
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE reminders"))
+    else:
+        raw.drop(engine)
+    return seconds
+
+
 def _plan_in_child(url: str, queue: Any) -> None:
+    """Plan once in this (spawned) process and report its time, the rows planned and its peak memory."""
     engine = make_engine(url)
     start = time.perf_counter()
     with make_session_factory(engine).begin() as session:
         counts = plan_reminders(session, AT, DEFAULT_RULES)
     queue.put((time.perf_counter() - start, sum(counts.values()), peak_rss_mb()))
-
-
 
 
 def plan(url: str) -> tuple[float, int, float]:
@@ -293,11 +371,17 @@ def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None
     start = time.perf_counter()
     load_branch(engine, families)
     print(f"{label}: {families:,} families loaded in {time.perf_counter() - start:.0f} s (not part of the figures)")
-    raw = raw_insert(engine, families)
-    print(f"{label}: raw bulk insert of {families:,} rows into a reminders copy: {raw:7.1f} s")
+    python = raw_from_python(engine, families)
+    way = "COPY" if engine.dialect.name == "postgresql" else "executemany"
+    print(f"{label}: raw bulk insert of {families:,} rows into a reminders copy from Python ({way}): {python:7.1f} s")
+    database = raw_in_database(engine, families)
+    print(f"{label}: raw bulk insert of {families:,} rows made in the database (INSERT ... SELECT): {database:7.1f} s")
+    table = raw_in_database(engine, families, into_reminders=True)
+    print(f"{label}: the same into the reminders table itself (its indexes and foreign keys):     {table:7.1f} s")
     seconds, planned, rss = plan(url)
-    print(f"{label}: planning {planned:,} reminders: {seconds:7.1f} s ({seconds / raw:.2f} x the raw insert), "
-          f"peak RSS of the planning process {rss:.0f} MiB")
+    print(f"{label}: planning {planned:,} reminders: {seconds:7.1f} s = {seconds / python:.2f} x the raw insert from "
+          f"Python, {seconds / database:.2f} x the one in the database, {seconds / table:.2f} x the same into the "
+          f"reminders table; peak RSS of the planning process {rss:.0f} MiB")
     again, planned_again, _ = plan(url)
     print(f"{label}: planning again: {again:7.1f} s, {planned_again} new")
     if label.startswith("PostgreSQL") and (args.drain or args.limited):

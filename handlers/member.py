@@ -231,5 +231,5 @@ def _record_promise(turn: Turn, situation: Situation, typed: str) -> Reply:
     if cadre is not None:
         head = family.head
         tell_cadre(turn, cadre, "janji.to_cadre", family=mask_identifier(family.number),
-                    name=head.name if head else "-", date=date_text(promised, "id"))
+                   name=head.name if head else "-", date=promised)  # worded in each chat's language
     return Reply().say(text("janji.recorded", language, date=date_text(promised, language)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.messages import Outgoing
 from bot.settings import Settings
-from handlers.texts import text
+from handlers.texts import date_text, text
 from models import Cadre, Chat, ChatFamily, Family, Member, OutboxMessage
 from models.chats import NOTICE_PRIORITY
 
@@ -72,17 +72,25 @@ NOWHERE_ELSE = Reach()  # only the chats that exist: no WhatsApp by phone, no te
 
 def notify_cadre(session: Session, cadre: Cadre, now: datetime, reach: Reach, key: str,
                  values: dict[str, object], dedupe: str | None = None) -> list[OutboxMessage]:
-    """Queue the text `key` to every chat of the cadre, each in its chat's language."""
+    """Queue the text `key` to every chat of the cadre, each in its chat's language (dates among `values`
+    worded in it too)."""
     return deliver(session, cadre_chats(session, cadre, now, reach), now, reach, CADRE_NOTICE,
-                   lambda language: text(key, language, **values), dedupe)
+                   lambda language: text(key, language, **in_language(values, language)), dedupe)
 
 
 def notify_family(session: Session, family: Family, now: datetime, reach: Reach, key: str,
                   values: dict[str, object], dedupe: str | None = None,
                   template: str = RECEIPT) -> list[OutboxMessage]:
-    """Queue the text `key` to the family's chats (or its phone on WhatsApp), each in its chat's language."""
+    """Queue the text `key` to the family's chats (or its phone on WhatsApp), each in its chat's language
+    (dates among `values` worded in it too)."""
     return deliver(session, family_chats(session, family, now, reach), now, reach, template,
-                   lambda language: text(key, language, **values), dedupe)
+                   lambda language: text(key, language, **in_language(values, language)), dedupe)
+
+
+def in_language(values: Mapping[str, object], language: str) -> dict[str, object]:
+    """`values` for a text in `language`: a date is worded in it (2 Juni 2025 / 2 June 2025), the rest as given."""
+    return {name: date_text(value, language) if isinstance(value, date) and not isinstance(value, datetime) else value
+            for name, value in values.items()}
 
 
 def deliver(session: Session, chats: list[Chat], now: datetime, reach: Reach, template: str,

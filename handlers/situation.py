@@ -151,5 +151,9 @@ def pay_lines(situation: Situation, language: str) -> list[str]:
 
 def payer_text(situation: Situation, language: str) -> str:
     """Who pays the family's monthly dues, in words: "pemberi kerja", "pemerintah", ..."""
-    payer = situation.payer
+    return payer_words(situation.payer, language)
+
+
+def payer_words(payer: str, language: str) -> str:
+    """A payer (rules.segments.payer_of: employer / government / other) in words."""
     return text(f"payer.{payer if payer in ('employer', 'government') else 'other'}", language)

@@ -1,4 +1,4 @@
-"""REHAB notices: the missed-instalment reminder (to the family and its cadre) and the card-active notice.
+"""REHAB notices: the missed-instalment reminder (to the family and its cadre) and the plan-completed notice.
 
 Worded from the one catalogue (handlers/texts/) and queued in the outbox; unique outbox keys and ticket
 numbers make a second run, on any machine, send nothing more.
@@ -16,6 +16,7 @@ from bot import outbox
 from bot.messages import Outgoing
 from handlers.families import head_first_name
 from handlers.recipients import NOWHERE_ELSE, Reach, notify_cadre
+from handlers.situation import payer_words
 from handlers.texts import date_text, text
 from models import Cadre, Chat, ChatFamily, Family, RehabInstalment, RehabPlan, Ticket
 from models.people import Assignment
@@ -23,15 +24,25 @@ from models.promises import promised_until
 from models.rehab_plans import ACTIVE, PlanCompleted
 from rules.display import format_rupiah
 from rules.identifiers import mask_identifier, virtual_accounts
+from rules.segments import payer_of, pays_own_dues
 
 
 def notify_plan_completed(session: Session, event: PlanCompleted) -> None:
-    """Every chat linked to the family hears once that its card is active again."""
+    """Every chat linked to the family hears once that the plan is paid: a self-paying family that its card
+    is active again (and to pay by the 10th to keep it so); a family that moved to a segment others pay (REHAB
+    2.0, old arrears only) that its old arrears are settled: its card never stopped and it owes no dues."""
     family = session.get(Family, event.family_id)
     if family is None:
         return
+    moved = not any(pays_own_dues(member.segment) for member in family.members)
+    holder = family.account_holder
+    payer = payer_of(holder.segment) if holder else "other"
     for chat in _family_chats(session, family):
-        message = Outgoing(_naming_family(session, chat, family, text("rehab.card_active", chat.language)))
+        if moved:
+            body = text("rehab.old_arrears_settled", chat.language, payer=payer_words(payer, chat.language))
+        else:
+            body = text("rehab.card_active", chat.language)
+        message = Outgoing(_naming_family(session, chat, family, body))
         _queue_once(session, chat, message, event.at, f"rehab-completed:{event.plan_id}:{chat.id}")
 
 
@@ -121,7 +132,7 @@ def remind_overdue(session: Session, on: date, now: datetime,
         cadre = session.get(Cadre, cadre_id) if cadre_id is not None else None
         if cadre is not None:  # every chat the cadre uses, and their phone on WhatsApp even if they never wrote
             notify_cadre(session, cadre, now, reach, "rehab.overdue_to_cadre",
-                         {**cadre_values, "due": date_text(instalment.due_on, "id")},
+                         {**cadre_values, "due": instalment.due_on},  # worded in each chat's language
                          dedupe=f"rehab-overdue:{instalment.id}:cadre")
         notices.append(f"KK {mask_identifier(family.number)}: REHAB instalment {instalment.sequence} overdue, "
                        f"ticket {ticket_number}")

@@ -25,7 +25,13 @@ from models.ledger import rate_table
 from models.personal_data import purge_expired
 from models.reminders import PLANNED, Reminder
 from reminders.broadcasts import plan_broadcasts
-from reminders.cadre_mornings import MorningPlan, cadres_due, plan_cadre_morning
+from reminders.cadre_mornings import (
+    MORNING_WINDOW,
+    MorningPlan,
+    cadres_due,
+    plan_cadre_morning,
+    plan_cadre_mornings,
+)
 from reminders.dispatch import DispatchCounts, dispatch_due
 from reminders.planner import plan_reminders
 from reminders.rehab_notices import overdue_instalments, remind_overdue
@@ -213,12 +219,23 @@ def remind_once(runtime: Runtime, at: datetime | None = None, dry_run: bool = Fa
                       f"overdue REHAB instalments reminded: {len(notices)}; messages sent: {sent}"])
 
 
-def cadre_mornings_once(runtime: Runtime, at: datetime | None = None) -> str:
+def cadre_mornings_once(runtime: Runtime, at: datetime | None = None, dry_run: bool = False) -> str:
     """One pass of the cadres' mornings at `at` (default now): TUGAS lists, team digests, unconfirmed
-    collections to supervisors (reminders/cadre_mornings.py); then send what is due."""
+    collections to supervisors (reminders/cadre_mornings.py); then send what is due. What it did, in words.
+
+    Idempotent (unique outbox keys per cadre, chat and day), so a second pass, or the scheduler's own,
+    sends nothing more. A dry run plans in a transaction that is rolled back: its counts are what the pass
+    would queue, and nothing is queued or sent."""
     moment = at or runtime.clock.now()
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     rules, reach = _rules(runtime), _reach(runtime)
+    if dry_run:
+        with runtime.sessions() as session:  # begun by its first statement, rolled back below
+            ensure_cadre_chats(session, moment, reach)
+            due = cadres_due(session, moment, rules)
+            plan = plan_cadre_mornings(session, moment, rules, reach)
+            session.rollback()
+        return f"{_mornings_of(due, rules)}\n{plan.summary()} (dry run: nothing queued or sent)"
     with runtime.sessions.begin() as session:
         ensure_cadre_chats(session, moment, reach)
     with runtime.reading() as session:
@@ -232,7 +249,15 @@ def cadre_mornings_once(runtime: Runtime, at: datetime | None = None) -> str:
     sent = 0
     while (batch := runtime.sender.run_once(limit=BATCH)) > 0:
         sent += batch
-    return f"{plan.summary()}; messages sent: {sent}"
+    return f"{_mornings_of(due, rules)}\n{plan.summary()}; messages sent: {sent}"
+
+
+def _mornings_of(due: list[int], rules: ProgrammeRules) -> str:
+    if due:
+        return f"cadres whose working morning it is: {len(due)}"
+    hours = int(MORNING_WINDOW.total_seconds() // 3600)
+    return (f"cadres whose working morning it is: none (a cadre's morning is {rules.task_list_hour:02d}:00 "
+            f"for {hours} hours in their own time zone, on working days)")
 
 
 def _waiting(session: Session, moment: datetime) -> int:

@@ -75,8 +75,9 @@ def test_a_broadcast_reaches_its_segment_in_each_language_at_its_time(app, runti
 
 def test_a_months_in_arrears_band_and_a_cadres_list(app, runtime, db):
     budi, other, _third = people_in_three_families(runtime, db)
-    cli(app, "broadcast", "create", "--segment", "months=4-24", "--segment", "cadre=KDR-SKA-01",
-        "--at", "2025-06-02T03:00:00Z", "--text", "Ada program REHAB.")
+    created = cli(app, "broadcast", "create", "--segment", "months=4-24", "--segment", "cadre=KDR-SKA-01",
+                  "--at", "2025-06-02T03:00:00Z", "--text", "Ada program REHAB.")
+    assert "1 family reachable now" in created
     cli(app, "remind", "--at", "2025-06-02T03:00:00+00:00")
     assert len(broadcasts_to(db, budi)) == 1 and broadcasts_to(db, other) == []
 

@@ -186,3 +186,35 @@ def test_an_inactive_cadre_gets_nothing(runtime, branch, db):
     cadre_mornings_once(runtime, at=datetime(2025, 6, 9, 0, 5, tzinfo=UTC))
     assert lists(db) == []
 
+
+
+# --- by hand: flask --app app cadre-morning --at ISO [--dry-run] ---------------------------------------------
+
+
+def test_the_morning_pass_by_hand_says_what_it_would_send_then_sends_it_once(app, runtime, branch, db):
+    chat_of(runtime, "web-sri", SRI_PHONE)
+    cli = app.test_cli_runner()
+    monday_morning = ["cadre-morning", "--at", "2025-06-09T07:05:00+07:00"]
+    dry = cli.invoke(args=[*monday_morning, "--dry-run"])
+    assert dry.output == ("cadres whose working morning it is: 3\n"
+                          "cadre task lists: 1; team digests: 0; unconfirmed collections flagged: 0 "
+                          "(dry run: nothing queued or sent)\n")
+    assert lists(db) == []
+    done = cli.invoke(args=monday_morning)
+    assert done.exit_code == 0, done.output
+    assert "cadre task lists: 1; team digests: 0; unconfirmed collections flagged: 0; messages sent: 1" in done.output
+    [(address, body)] = lists(db)
+    assert address == "web-sri" and body.startswith("Tugas Senin, 9 Juni 2025 (3 rumah):")
+    again = cli.invoke(args=monday_morning)  # the scheduler's own pass, or a second by hand: nothing more
+    assert "cadre task lists: 0" in again.output and "messages sent: 0" in again.output
+    assert len(lists(db)) == 1
+
+
+def test_the_morning_pass_by_hand_outside_any_morning_says_when_mornings_are(app, runtime, branch, db):
+    chat_of(runtime, "web-sri", SRI_PHONE)
+    late = app.test_cli_runner().invoke(args=["cadre-morning", "--at", "2025-06-09T11:00:00+07:00"])
+    assert late.output.startswith("cadres whose working morning it is: none (a cadre's morning is 07:00 for 3 "
+                                  "hours in their own time zone, on working days)")
+    assert lists(db) == []
+    bad = app.test_cli_runner().invoke(args=["cadre-morning", "--at", "monday"])
+    assert bad.exit_code != 0 and "'monday' is not an ISO 8601 moment, e.g. 2025-06-20T09:00+07:00" in bad.output

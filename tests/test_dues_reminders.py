@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 
 from models import Family, Member, OutboxMessage, Payment, Reminder
+from rules.programme import ProgrammeRules
 from tests.journeys import BUDI_PHONE, CADRE_PHONE, arrange_branch, verify
 from tests.transcript import Person
 
@@ -77,6 +78,31 @@ def test_the_last_reminder_before_the_month_ends_says_when_coverage_stops(app, r
     remind(app, "2025-06-28T02:00:00+00:00")
     [reminder] = reminders_to(db, budi)
     assert "Rp105.000" in reminder.body and "30 Juni 2025" in reminder.body and "1 Juli 2025" in reminder.body
+
+
+def test_a_reminder_due_on_a_holiday_waits_for_the_next_day_that_is_not_one(app, runtime, db):
+    budi = member_of_budis_family(runtime, db, paid_through=date(2025, 2, 1))  # March unpaid near its end
+    late = remind(app, "2025-03-28T13:30:00+00:00")  # Friday 20:30 WIB: the window has closed
+    assert "planned: dues 1" in late and "deferred to the next send window: 1" in late
+    nyepi = remind(app, "2025-03-29T03:00:00+00:00")  # Saturday 10:00 WIB, Nyepi: a national holiday
+    assert "queued to send: nothing" in nyepi and "waiting for their send time: 1" in nyepi
+    assert reminders_to(db, budi) == []
+    remind(app, "2025-03-30T01:00:00+00:00")  # Sunday 08:00 WIB
+    [reminder] = reminders_to(db, budi)
+    assert "31 Maret 2025" in reminder.body and "tidak aktif mulai 1 April 2025" in reminder.body
+
+
+def test_a_branch_holiday_holds_its_region_back_and_not_the_others(app, runtime, db):
+    runtime.services["rules"] = ProgrammeRules(extra_holidays=("2025-06-20:3372",))  # a local day off in Solo
+    solo = member_of_budis_family(runtime, db)
+    add_family(db, "6472010101250001", "6472", "0003000000011", "6472010101800001")
+    samarinda = Person(runtime, address="web-smd")
+    verify(samarinda, card="0003000000011", birth="01-01-1980", second="6472010101800001")
+    output = remind(app, "2025-06-20T02:00:00+00:00")  # 09:00 WIB, 10:00 WITA
+    assert "queued to send: dues_arrears 1 (web 1)" in output and "deferred to the next send window: 1" in output
+    assert len(reminders_to(db, samarinda)) == 1 and reminders_to(db, solo) == []
+    remind(app, "2025-06-21T01:00:00+00:00")  # Saturday 08:00 WIB
+    assert len(reminders_to(db, solo)) == 1
 
 
 def test_stop_and_a_promise_hold_reminders_back_and_enrolment_replaces_them(app, runtime, db):

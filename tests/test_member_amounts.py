@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, select
 
 from ingest.payments import record_payment
-from models import Family, Member, Promise, RehabPlan
+from models import Family, Member, OutboxMessage, Promise, RehabPlan
 from tests.journeys import AGUS_NIK, BUDI_PHONE, arrange_branch, verify
 from tests.transcript import Person
 
@@ -215,6 +215,22 @@ def test_a_wage_earner_enrols_in_rehab_2_with_up_to_36_small_instalments(runtime
     assert (plan.instalment_count, plan.months_in_arrears, plan.arrears_amount) == (18, 6, OLD_ARREARS)
     assert {(i.amount, i.current_dues) for i in plan.instalments} == {(35_000, 0)}
     assert "Cicilan REHAB ke-1 dari 18: Rp35.000, paling lambat 10 Juni 2025." in budi.says("BAYAR")
+
+
+def test_a_wage_earner_who_pays_off_rehab_2_hears_the_old_arrears_are_settled_not_card_active_again(runtime, db):
+    # Their card never stopped (old arrears do not suspend it) and the employer pays the monthly dues, so the
+    # self-paying family's "active again, pay by the 10th" would be wrong for them.
+    arrange_wage_earner(db)
+    budi = Person(runtime, phone=BUDI_PHONE)
+    verify(budi, first="REHAB")
+    budi.send("2")
+    assert "Pendaftaran REHAB berhasil: 2 kali cicilan." in budi.says("YA")
+    pay(runtime, OLD_ARREARS, datetime(2025, 6, 5, 3, tzinfo=UTC), "PAY-ALL")
+    notices = db.execute(select(OutboxMessage.body).where(OutboxMessage.address == budi.address,
+                                                          OutboxMessage.kind == "notice")).scalars().all()
+    assert notices == ["Selamat! Semua cicilan REHAB 2.0 sudah lunas: tunggakan lama keluarga Anda sudah beres. "
+                       "Kartu tetap AKTIF; iuran bulanan Anda dibayar pemberi kerja."]
+    assert db.execute(select(RehabPlan.status)).scalar_one() == "completed"
 
 
 def test_one_month_of_old_arrears_is_too_few_for_rehab_2(runtime, db):

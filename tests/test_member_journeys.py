@@ -149,6 +149,18 @@ def test_janji_pauses_reminders_until_a_date_and_the_cadre_sees_it(runtime, bran
     assert "3 Juni 2025" in member.says("besok")  # the flow asked again; a word date works
 
 
+def test_a_cadre_reading_english_reads_the_promised_date_in_english(runtime, branch, db):
+    cadre = Person(runtime, address="web-cadre", phone=CADRE_PHONE)
+    cadre.send("HALO")
+    cadre.send("BAHASA EN")
+    member = Person(runtime, phone=BUDI_PHONE)  # the member reads Indonesian, the cadre English
+    verify(member)
+    assert "20 Juni 2025" in member.says("JANJI 20/6")
+    to_cadre = db.execute(select(OutboxMessage.body).where(OutboxMessage.address == "web-cadre",
+                                                           OutboxMessage.kind == "notice")).scalar_one()
+    assert to_cadre == "Family KK 3372********0001 (Budi Santoso) promised to pay by 20 June 2025."
+
+
 def test_stop_is_honoured_at_once_even_mid_flow(runtime, branch, db):
     member = Person(runtime, phone=BUDI_PHONE)
     member.send("CEK")

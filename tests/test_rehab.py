@@ -213,6 +213,22 @@ def test_an_overdue_instalment_is_shown_reminded_and_told_to_the_cadre(runtime, 
     assert len(to_cadre) == 1 and ticket.number in to_cadre[0] and "3372********0001" in to_cadre[0]
 
 
+def test_a_cadre_reading_english_is_told_of_a_missed_instalment_with_an_english_date(runtime, family, db):
+    budi = Person(runtime)
+    enrol(budi)
+    budi.wait(days=9)  # 11 June: the first instalment was due yesterday
+    with runtime.sessions.begin() as session:
+        session.add(Chat(channel="whatsapp", address=f"whatsapp:{CADRE_PHONE}", phone=CADRE_PHONE, language="en",
+                         state_data={}, cadre_id=session.execute(select(Cadre.id)).scalar_one(),
+                         created_at=budi.now()))
+    with runtime.sessions.begin() as session:
+        remind_overdue(session, date(2025, 6, 11), budi.now())
+    [to_cadre] = db.execute(select(OutboxMessage.body).where(
+        OutboxMessage.address == f"whatsapp:{CADRE_PHONE}")).scalars().all()
+    assert (f"family KK 3372********0001 (Budi Santoso) has not paid instalment 1 of {rp(EACH_OF_5)} "
+            "(due 10 June 2025). Please visit them.") in to_cadre
+
+
 def test_a_ppu_family_without_old_self_paid_arrears_needs_no_rehab(runtime, db):
     # Wage earners whose last month of their own dues is unknown owe nothing themselves (rules/segments.py);
     # with old arrears they may enrol in REHAB 2.0 (tests/test_member_amounts.py).

@@ -18,7 +18,7 @@ from models import Family
 from models.accounts import ROLES, AccountError, create_account
 from models.schema import migrate
 from reminders.broadcasts import REPEATS, BroadcastError, cancel, create, listing, recipients
-from reminders.scheduler import remind_once, run_forever
+from reminders.scheduler import cadre_mornings_once, remind_once, run_forever
 from reminders.segments import Segment, SegmentError
 from web import runtime
 from web.admin import create_first_admin
@@ -137,6 +137,13 @@ def register(app: Flask) -> None:
         """One pass: plan the reminders due at that moment and send those inside their window."""
         click.echo(remind_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
 
+    @app.cli.command("cadre-morning")
+    @click.option("--at", "at", default=None, help="ISO 8601 moment to plan for (default: now)")
+    @click.option("--dry-run", is_flag=True, help="plan and count, queue and send nothing")
+    def cadre_morning_command(at: str | None, dry_run: bool) -> None:
+        """One pass of the cadres' mornings: TUGAS lists, supervisors' digests and flags; then send them."""
+        click.echo(cadre_mornings_once(runtime(), _moment(at) if at else None, dry_run=dry_run))
+
     @app.cli.command("create-admin")
     @click.argument("username")
     @click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
@@ -156,6 +163,10 @@ def register(app: Flask) -> None:
             raise click.UsageError(str(error)) from None
 
     register_broadcasts(app)
+
+
+def _families(count: int) -> str:
+    return f"{count} family" if count == 1 else f"{count} families"
 
 
 def _moment(value: str) -> datetime:
@@ -195,7 +206,7 @@ def register_broadcasts(app: Flask) -> None:
                                  until=_moment(until) if until else None, created_by="cli")
                 count = recipients(session, Segment.from_json(created.segment), now, rules)
                 click.echo(f"broadcast {created.id}: {created.segment_text}, {repeat} from "
-                           f"{created.starts_at:%Y-%m-%d %H:%M} UTC; {count} families reachable now")
+                           f"{created.starts_at:%Y-%m-%d %H:%M} UTC; {_families(count)} reachable now")
         except (BroadcastError, SegmentError) as error:
             raise click.UsageError(str(error)) from None
         if not text_en:
@@ -213,7 +224,7 @@ def register_broadcasts(app: Flask) -> None:
         for view in views:
             upcoming = f"{view.next_at:%Y-%m-%d %H:%M} UTC" if view.next_at else "-"
             click.echo(f"{view.id:>4}  {view.status:<9}  next {upcoming}  {view.repeat:<7}  {view.segment}  "
-                       f"{view.recipients} families  \"{view.preview}\"")
+                       f"{_families(view.recipients)}  \"{view.preview}\"")
 
     @broadcast.command("cancel")
     @click.argument("broadcast_id", type=int)

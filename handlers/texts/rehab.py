@@ -141,6 +141,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Congratulations! Every REHAB instalment is paid. Your family's JKN card is active again. Pay the "
         "monthly dues by the 10th to keep it active.",
     ),
+    "rehab.old_arrears_settled": (
+        "Selamat! Semua cicilan REHAB 2.0 sudah lunas: tunggakan lama keluarga Anda sudah beres. Kartu tetap "
+        "AKTIF; iuran bulanan Anda dibayar {payer}.",
+        "Congratulations! Every REHAB 2.0 instalment is paid: your family's old arrears are settled. The card "
+        "stays ACTIVE; your monthly dues are paid by {payer}.",
+    ),
     "rehab.overdue_reminder": (
         "Pengingat: cicilan REHAB ke-{sequence} sebesar {amount} (jatuh tempo {due}) belum kami terima. Mohon "
         "segera bayar ke VA {va} (Mandiri {va_mandiri}). Sudah bayar? Abaikan pesan ini. Butuh bantuan? "
