@@ -13,6 +13,12 @@
 A new keyword is a row of KEYWORDS; a new step is a row of STEPS, named by a constant of its flow module.
 A cadre's chat shows the cadre menu (MENU, BANTUAN), and BATAL there, outside any flow, cancels the cadre's
 last report; MENU PESERTA and MENU KADER switch between the member and the cadre menus.
+
+The journeys: member (CEK, BAYAR, JANJI), member_help (KADER, KELUHAN, TIKET, DAFTAR, STOP/MULAI), identity,
+rehab, menu; cadre, cadre_report, cadre_guided, cadre_lists and cadre_records for cadres; invitations (what a
+cadre's report asks of a family). What they share: steps, situation (a family's figures, read once),
+context, values (what people type), families (a shared phone), recipients (who receives a notice), and
+texts/ (every text, by area).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from handlers import (
     identity,
     invitations,
     member,
+    member_help,
     menu,
     rehab,
 )
@@ -61,9 +68,9 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword(("REHAB",), rehab.rehab),
     Keyword(("BAYAR",), member.how_to_pay),
     Keyword(("JANJI",), member.promise),
-    Keyword(("KELUHAN",), member.complaint),
-    Keyword(("DAFTAR",), member.how_to_register),
-    Keyword(("STOP", "BERHENTI", "UNSUBSCRIBE"), member.stop_reminders, interrupts=True),
+    Keyword(("KELUHAN",), member_help.complaint),
+    Keyword(("DAFTAR",), member_help.how_to_register),
+    Keyword(("STOP", "BERHENTI", "UNSUBSCRIBE"), member_help.stop_reminders, interrupts=True),
     Keyword(("BANTUAN", "HELP", "/HELP"), cadre.show_help, interrupts=True),  # a cadre's chat: how to report
     # at hand everywhere; in a cadre's chat the cadre menu (handlers/cadre.py)
     Keyword(("MENU", "/START"), cadre.show_menu, interrupts=True),
@@ -74,11 +81,11 @@ KEYWORDS: tuple[Keyword, ...] = (
     # withdrawing consent is a legal right, so it always works; never guessed ("harus" is one slip away)
     Keyword(("HAPUS",), identity.withdraw, interrupts=True, typos=False),
     # members, named in the answers and in BANTUAN
-    Keyword(("MULAI",), member.resume_reminders),
-    Keyword(("CEK KADER",), member.check_cadre),
-    Keyword(("KADER",), member.my_cadre),
-    Keyword(("TIKET",), member.ticket_status),
-    Keyword(("KUNJUNGAN",), member.request_visit),
+    Keyword(("MULAI",), member_help.resume_reminders),
+    Keyword(("CEK KADER",), member_help.check_cadre),
+    Keyword(("KADER",), member_help.my_cadre),
+    Keyword(("TIKET",), member_help.ticket_status),
+    Keyword(("KUNJUNGAN",), member_help.request_visit),
     Keyword(("TAMBAH",), identity.add_family),
     Keyword(("SIAPA",), menu.who_am_i),
     # cadres (handlers/cadre*.py)
@@ -101,8 +108,8 @@ STEPS: dict[str, Step] = {
     identity.CONSENT: Step(identity.step_consent, reads=yes_or_no_given),
     identity.PICK: Step(identity.step_pick, reads=identity.reads_pick),
     member.PROMISE_DATE: Step(member.step_promise_date, reads=member.reads_promise_date),
-    member.COMPLAINT_TEXT: Step(member.step_complaint_text, reads=any_text),
-    member.REGISTER_AREA: Step(member.step_register_area, reads=member.reads_area),
+    member_help.COMPLAINT_TEXT: Step(member_help.step_complaint_text, reads=any_text),
+    member_help.REGISTER_AREA: Step(member_help.step_register_area, reads=member_help.reads_area),
     rehab.COUNT: Step(rehab.step_count, reads=rehab.reads_count),
     rehab.CONFIRM: Step(rehab.step_confirm, reads=yes_or_no_given),
     cadre_guided.HOUSEHOLD: Step(cadre_guided.step_household, reads=cadre_guided.reads_household),

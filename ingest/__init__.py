@@ -5,6 +5,9 @@ and decisions that need the whole file (a family's head, a card or reference on 
 with set-based SQL, then written in chunks, one transaction each: a million members import in bounded memory.
 A bad line is reported with its number as a spreadsheet shows it (the header is line 1) and a reason a branch
 supervisor can act on; the good lines are imported anyway. Importing the same file again changes nothing.
+
+source: reading a CSV file; fields: one parser per column kind; staging: the TEMP tables; members and
+member_rules, payments, cadres, assignments: one module per file kind; demo and demo_names: the demo branch.
 """
 
 from __future__ import annotations

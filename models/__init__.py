@@ -1,9 +1,10 @@
 """The records of the service (SQLAlchemy 2 ORM) and the few functions that read and write them.
 
-Tables live in base/people/chats/fieldwork/identity; db and schema open and migrate the database; ledger and
-rehab_plans apply the pure rules of rules/ to the records; identity counts identity attempts and look-ups
-(the family lock, the rate limit) and personal_data masks, erases and purges what chats leave behind. This
-package never sends a message and imports nothing from bot/, handlers/, reminders/ or web/.
+Tables live in people, chats, fieldwork, identity and reminders (base: what every table shares); db and
+schema open and migrate the database; ledger and rehab_plans apply the pure rules of rules/ to the records;
+promises and visits record and read promises to pay and the cadres' visit reports; identity counts identity
+attempts and look-ups (the family lock, the rate limit) and personal_data masks, erases and purges what chats
+leave behind; accounts (dashboard sign-in) and figures (the dashboard's monthly rollup, per cadre). This package never sends a message and imports nothing from bot/, handlers/, reminders/ or web/.
 """
 
 from models.base import Base

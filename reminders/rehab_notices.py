@@ -1,6 +1,6 @@
 """REHAB notices: the missed-instalment reminder (to the family and its cadre) and the plan-completed notice.
 
-Worded from the one catalogue (handlers/texts.py) and queued in the outbox; unique outbox keys and ticket
+Worded from the one catalogue (handlers/texts/) and queued in the outbox; unique outbox keys and ticket
 numbers make a second run, on any machine, send nothing more.
 """
 

@@ -18,7 +18,7 @@ from ingest import import_file
 from ingest.fields import FieldError, parse_phone
 from models import Assignment, Family, Member
 from rules.phones import mobile_e164
-from tests.test_imports import MEMBER_HEADER, TODAY, counts, member, members_csv, run, write
+from tests.csv_files import MEMBER_HEADER, TODAY, counts, member, members_csv, run, write
 
 F1, F2, F3, F4, F5 = (f"337201010110000{n}" for n in range(1, 6))
 

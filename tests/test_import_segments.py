@@ -11,7 +11,7 @@ from sqlalchemy import text
 from ingest import import_file
 from models.db import make_engine
 from models.schema import alembic_config, migrate
-from tests.test_imports import SURAKARTA_FAMILY, counts, member, members_csv, run
+from tests.csv_files import SURAKARTA_FAMILY, counts, member, members_csv, run
 
 
 def test_a_member_who_moved_to_a_segment_others_pay_keeps_the_month_their_own_dues_ended(runtime, db, tmp_path):

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from handlers import STEPS, cadre, cadre_guided, cadre_report, identity, member, menu, rehab
+from handlers import STEPS, cadre, cadre_guided, cadre_report, identity, member, member_help, menu, rehab
 from models import Chat, ChatFamily, Consent, Promise, RehabPlan, Ticket
 from tests.journeys import AGUS_CARD, AGUS_NIK, BUDI_CARD, BUDI_PHONE, arrange_branch, verify
 from tests.transcript import Person
@@ -210,7 +210,7 @@ def test_rehab_confirmation_reads_the_same_yes_and_no(runtime, branch, typed, ex
 
 
 def test_every_step_in_the_table_is_a_state_its_flow_module_exports():
-    flows = (identity, member, rehab, cadre, menu, cadre_guided, cadre_report)
+    flows = (identity, member, member_help, rehab, cadre, menu, cadre_guided, cadre_report)
     exported = [state for flow in flows for state in flow.STATES]
     assert sorted(STEPS) == sorted(exported) and len(set(exported)) == len(exported)
 

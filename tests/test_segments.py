@@ -18,7 +18,7 @@ from rules.programme import ProgrammeRules
 from rules.regions import region_for_place
 from rules.rehab import moved_instalment_counts, rehab_eligibility, rehab_schedule
 from rules.segments import billed_until, own_dues_until_on_import, payer_of, pays_own_dues
-from tests.test_arrears import MID_NOVEMBER, RATES, family, kelas3_family_of
+from tests.dues import MID_NOVEMBER, RATES, family, kelas3_family_of
 
 MAY_2025 = date(2025, 5, 1)
 

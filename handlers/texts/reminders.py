@@ -1,13 +1,10 @@
-"""The texts of reminders, promises followed up and broadcasts (Indonesian first, English second).
-
-Their own catalogue because handlers/texts.py is full; `handlers.texts.text()` reads both. Every reminder
-names the family (KK masked), the amount as the arrears engine computes it when the message goes, and how
-to pay (the family's virtual account), and ends with how to stop reminders.
-"""
+"""Reminders, promises followed up and broadcasts. Every reminder names the family (KK masked), the amount
+as the arrears engine computes it when the message goes, and how to pay (the family's virtual account), and
+ends with how to stop reminders."""
 
 from __future__ import annotations
 
-REMINDER_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
     # --- dues -----------------------------------------------------------------------------------------
     "reminder.dues_upcoming": (
         "Pengingat iuran JKN keluarga KK {family}: iuran {month} sebesar {amount}, bayar paling lambat {due} "

@@ -1,12 +1,9 @@
-"""What cadres (and members hearing about a cadre's report) read, Indonesian first and English second.
-
-The second half of the one catalogue: `handlers.texts.text()` reads these keys as it reads its own. Short
-lines for a small screen; placeholders are `str.format` fields.
-"""
+"""What cadres read (menus, one-line and guided reports, TUGAS, REKAP, tickets), and what members hear
+about a cadre's report."""
 
 from __future__ import annotations
 
-CADRE_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS: dict[str, tuple[str, str]] = {
     # --- menus ---------------------------------------------------------------------------------------
     "cadre.menu": (
         "Halo {name}! Menu kader JKN (ketik angka atau katanya):",
@@ -263,5 +260,28 @@ CADRE_TEXTS: dict[str, tuple[str, str]] = {
     "tim.flagged": (
         "Perlu dicek: setoran dilaporkan kader tapi belum ada pembayaran tercatat sesudah {days} hari:",
         "Please check: collections reported by cadres with no payment recorded after {days} days:",
+    ),
+    # --- cadres: tickets -----------------------------------------------------------------------------
+    "cadre.only": ("Perintah ini khusus kader JKN terdaftar.", "This command is for registered JKN cadres."),
+    "cadre.ticket_unknown": ("Tiket {number} tidak ada di daftar Anda.", "Ticket {number} is not on your list."),
+    "cadre.answer_empty": ("Tulis jawabannya: JAWAB {number} <pesan>.", "Write the answer: JAWAB {number} <message>."),
+    "cadre.ticket_answered": ("Jawaban untuk {number} terkirim ke peserta.", "Answer to {number} sent to the member."),
+    "cadre.ticket_closed": ("Tiket {number} ditutup; peserta diberi tahu.", "Ticket {number} closed; the member is told."),
+    "cadre.answer_to_member": (
+        "Jawaban kader {name} untuk tiket {number}: {answer}",
+        "Cadre {name}'s answer to ticket {number}: {answer}",
+    ),
+    "cadre.closed_to_member": (
+        "Tiket {number} sudah diselesaikan oleh kader {name}. {answer}",
+        "Ticket {number} was closed by cadre {name}. {answer}",
+    ),
+    # The same answers when branch staff settle a ticket from the dashboard.
+    "staff.answer_to_member": (
+        "Jawaban petugas kantor cabang BPJS Kesehatan untuk tiket {number}: {answer}",
+        "The BPJS Kesehatan branch office's answer to ticket {number}: {answer}",
+    ),
+    "staff.closed_to_member": (
+        "Tiket {number} sudah diselesaikan oleh petugas kantor cabang BPJS Kesehatan. {answer}",
+        "Ticket {number} was closed by the BPJS Kesehatan branch office. {answer}",
     ),
 }
