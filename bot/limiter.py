@@ -62,6 +62,7 @@ class SendLimiter:
 
     @property
     def active(self) -> bool:
+        """Whether any limit is configured (without one, acquiring is free)."""
         return bool(self.limits or self.per_chat)
 
     def acquire(self, channel: str, address: str, bulk: bool) -> float:

@@ -51,6 +51,7 @@ def queue(
     template_variables: dict[str, object] | None = None,
     priority: int = REPLY_PRIORITY,
 ) -> OutboxMessage:
+    """Record one message to send: every reply, reminder and broadcast leaves through this row."""
     row = OutboxMessage(
         channel=channel,
         address=address,
@@ -230,6 +231,7 @@ STATUS_ORDER = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "read": 4}
 
 def record_status(session: Session, channel: str, provider_id: str, status: str,
                   error_code: str | None = None) -> OutboxMessage | None:
+    """Apply a provider's delivery status to its row (never backwards); a failure counts against the chat."""
     row = session.execute(
         select(OutboxMessage).where(OutboxMessage.channel == channel, OutboxMessage.provider_id == provider_id)
     ).scalar_one_or_none()

@@ -107,7 +107,7 @@ def in_zones(zones: list[ZoneInfo]) -> ColumnElement[bool]:
 
 def window_opens(day: date, zones: list[ZoneInfo], rules: ProgrammeRules) -> ColumnElement[datetime]:
     """The moment the send window opens on `day` in each family's zone (UTC), as SQL."""
-    def opening(zone: ZoneInfo) -> Any:
+    def opening(zone: ZoneInfo) -> ColumnElement[datetime]:
         moment = datetime.combine(day, time(rules.send_window_start_hour), zone).astimezone(UTC)
         return literal(moment, UTCDateTime())
     named = [zone for zone in zones if zone != WIB]

@@ -52,10 +52,12 @@ class Server(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def load_config(self) -> None:
+        """gunicorn's settings from the options given."""
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        """The app, built in each worker."""
         return self._load()
 
 

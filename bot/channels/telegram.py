@@ -192,9 +192,11 @@ class TelegramChannel:
                                                allowed_updates=["message", "callback_query"]))
 
     def delete_webhook(self) -> None:
+        """deleteWebhook, keeping pending updates (polling then collects them)."""
         self._call(lambda bot: bot.delete_webhook(drop_pending_updates=False))
 
     def get_updates(self, offset: int | None, timeout: int = 30) -> tuple[Update, ...]:
+        """getUpdates (long polling): the updates after `offset`, waiting up to `timeout` seconds."""
         return self._call(lambda bot: bot.get_updates(offset=offset, timeout=timeout,
                                                       allowed_updates=["message", "callback_query"]),
                           timeout=timeout + SEND_TIMEOUT)
@@ -230,6 +232,7 @@ class TokenRedaction(logging.Filter):
         self.tokens: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Let the record through with any bot token in it masked."""
         if self.tokens:
             message = record.getMessage()
             if any(token in message for token in self.tokens):
@@ -293,6 +296,7 @@ def _incoming_from_message(message: Message, provider_id: str, now: datetime) ->
 
 
 def attachment_kind(message: Message) -> str | None:
+    """What a message carries besides text ("photo", "sticker", ..., "other"), or None for plain text."""
     for kind in MessageAttachmentType:
         if kind in (MessageAttachmentType.CONTACT, MessageAttachmentType.LOCATION):
             continue
@@ -353,6 +357,7 @@ def failure_from(error: TelegramError) -> SendFailure:
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
+    """The wait Telegram asked for in a 429, in seconds, whichever form PTB gives it in."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PTB 22.2+ warns that the int form will become a timedelta
         value = error.retry_after

@@ -13,4 +13,5 @@ class WebChannel:
     name = "web"
 
     def send(self, message: Outbound, last_inbound_at: datetime | None, now: datetime) -> str | None:
+        """The browser polls the outbox: sending is naming the row."""
         return f"web-{message.id}"

@@ -63,7 +63,7 @@ IDEMPOTENCY_TOKEN: ContextVar[str | None] = ContextVar("twilio_idempotency_token
 IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 
 
-class PooledHttpClient(TwilioHttpClient):
+class PooledHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships no types
     """TwilioHttpClient for a sender with many requests in flight: one keep-alive pool of `connections`,
     proxies and CA bundle read from the environment once (requests rescans it on every request otherwise),
     and what was meant for https://api.twilio.com sent to `base_url` (a fake on loopback, a proxy)."""
@@ -84,6 +84,7 @@ class PooledHttpClient(TwilioHttpClient):
                 data: dict[str, object] | None = None, headers: dict[str, str] | None = None,
                 auth: tuple[str, str] | None = None, timeout: float | None = None,
                 allow_redirects: bool = False) -> Response:
+        """One Twilio API request on the pooled session, redirected to `base_url`, with the idempotency token."""
         if url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API):]
         token = IDEMPOTENCY_TOKEN.get()
@@ -133,10 +134,11 @@ class WhatsAppChannel:
             raise SendFailure(f"{type(error).__name__}: {error}", code="network", retryable=True) from error
         finally:
             IDEMPOTENCY_TOKEN.reset(token)
-        return created.sid
+        return str(created.sid) if created.sid else None
 
 
 def inside_window(last_inbound_at: datetime | None, now: datetime) -> bool:
+    """Whether free text may still be sent: the member wrote within the last 24 hours."""
     if last_inbound_at is None:
         return False
     if last_inbound_at.tzinfo is None:
@@ -171,6 +173,7 @@ def failure_from(error: TwilioRestException | TwilioServiceException) -> SendFai
 
 
 def with_prefix(address: str) -> str:
+    """The address as Twilio wants it for WhatsApp: "whatsapp:+62..."."""
     address = address.strip()
     return address if address.startswith(PREFIX) else PREFIX + address
 

@@ -46,10 +46,12 @@ class CadreRow:
 
     @property
     def visits_percent(self) -> int:
+        """This month's visits against the monthly target, in percent."""
         return percent(self.month, self.month_target)
 
     @property
     def collected_percent(self) -> int:
+        """This month's collections against the target, in percent."""
         return percent(self.collected, self.collection_target)
 
     @property
