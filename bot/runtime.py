@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -65,3 +66,13 @@ class Runtime:
         if stored:
             self.doorbell.ring()
         return stored
+
+
+def wait_until_stopped() -> None:
+    """Block a long-running command (`worker`, `scheduler`) until SIGTERM or Ctrl-C; the caller then stops."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass

@@ -13,7 +13,6 @@ message stored on any machine wakes the workers of every machine. A slow timer i
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 import weakref
@@ -24,7 +23,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from bot import inbox, turns
-from bot.runtime import Runtime
+from bot.runtime import Runtime, wait_until_stopped
 from models import OutboxMessage
 from models.chats import WAITING
 
@@ -262,12 +261,8 @@ def run_forever(runtime: Runtime) -> None:
     """
     sqlite = runtime.engine.dialect.name == "sqlite"
     background = Background(runtime, safety_net=CROSS_PROCESS_LOOK if sqlite else SAFETY_NET).start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        wait_until_stopped()
     finally:
         background.stop()
 

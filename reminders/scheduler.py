@@ -8,8 +8,6 @@ Every job has an explicit time zone, coalesces missed runs into one, and an expl
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections import Counter
 from datetime import UTC, date, datetime
 
@@ -17,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.runtime import Runtime
+from bot.runtime import Runtime, wait_until_stopped
 from handlers.recipients import Reach, ensure_cadre_chats
 from models import Cadre
 from models.figures import BRANCH_ZONE, compute_month, first_of, months_back, store_month
@@ -284,11 +282,7 @@ def _counted(counts: Counter[str]) -> str:
 def run_forever(runtime: Runtime) -> None:
     """`flask --app app scheduler`: until SIGINT or SIGTERM."""
     scheduler = start_scheduler(runtime)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        wait_until_stopped()
     finally:
         scheduler.shutdown(wait=False)
