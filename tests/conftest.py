@@ -1,10 +1,12 @@
 """Fixtures: a real database per test (a SQLite file always, PostgreSQL when TEST_DATABASE_URL is set),
-the app built by its factory, and a transcript helper that chats with the bot like a person would."""
+the app built by its factory, and a transcript helper that chats with the bot like a person would; for the
+browser tests, the app on a real port and Chromium's pages (tests/browser.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
 from app import build_runtime, create_app
 from bot.runtime import Runtime
@@ -156,3 +159,35 @@ def db(settings: Settings) -> Iterator[Session]:
     with FreshReads(engine, expire_on_commit=True) as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The real app on a free loopback port, threaded like `make run`."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """Chromium through Playwright, launched for one test."""
+    # Imported here, not at the top: without playwright or Chromium the import skips, and only browser tests ask.
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, sync_api
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def pages(browser: object, server: str) -> Iterator[object]:
+    """`pages.open(timeout, **context options)` -> a page that may only talk to `server`; the test fails at the
+    end if any page reached elsewhere, threw a script error or had the Content-Security-Policy block something."""
+    from tests.browser import Pages
+    opened = Pages(browser, server)
+    yield opened
+    opened.close()

@@ -6,28 +6,15 @@ Never downloads a browser: without one at CHROMIUM_PATH (default /usr/bin/chromi
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.admin_data import NOW, build_branch
 from tests.admin_pages import PASSWORD, make_account
+from tests.browser import ARTIFACTS, sync_api
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
 
 
 @pytest.fixture
@@ -35,47 +22,14 @@ def now() -> datetime:
     return NOW
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
 @pytest.fixture(params=list(SIZES))
-def page(request, server):  # type: ignore[no-untyped-def]
+def page(request, pages):  # type: ignore[no-untyped-def]
     """A page of the given size that may only talk to our server, and fails on script or CSP errors."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        phone = request.param == "phone"
-        context = browser.new_context(viewport=SIZES[request.param], is_mobile=phone, has_touch=phone,
-                                      locale="id-ID", timezone_id="Asia/Jakarta")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        ours = urlparse(server).netloc
-        outside: list[str] = []
-        problems: list[str] = []
-
-        def only_ours(route):  # type: ignore[no-untyped-def]
-            url = urlparse(route.request.url)
-            if url.scheme in ("http", "https") and url.netloc != ours:
-                outside.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        page.route("**/*", only_ours)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("console", lambda message: problems.append(message.text)
-                if message.type == "error" and "Content Security Policy" in message.text else None)
-        page.size_name = request.param
-        yield page
-        context.close()
-        browser.close()
-        assert not outside, f"the page reached outside the server: {outside}"
-        assert not problems, f"errors in the page: {problems}"
+    phone = request.param == "phone"
+    page = pages.open(viewport=SIZES[request.param], is_mobile=phone, has_touch=phone,
+                      locale="id-ID", timezone_id="Asia/Jakarta", timeout=15_000)
+    page.size_name = request.param
+    return page
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]

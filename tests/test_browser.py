@@ -5,47 +5,24 @@ Never downloads a browser: without one at CHROMIUM_PATH (default /usr/bin/chromi
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from bot import outbox
 from bot.messages import Outgoing
 from models import Chat
+from tests.browser import ARTIFACTS, sync_api
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
-ARTIFACTS = Path(__file__).parent / "artifacts"
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
 
 
 @pytest.fixture
 def settings(settings, request):  # type: ignore[no-untyped-def]
     """`@pytest.mark.parametrize("settings", ["demo"], indirect=True)` serves the page in that WEBCHAT mode."""
     return replace(settings, webchat=getattr(request, "param", settings.webchat))
-
-
-@pytest.fixture
-def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The real app on a free loopback port, threaded like `make run`."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -57,41 +34,10 @@ def demo(runtime, db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):  # type: ignore[no-untyped-def]
+def page(pages):  # type: ignore[no-untyped-def]
     """A phone-sized page that may only talk to our server: a CDN or any other host would fail the test."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="id-ID", timezone_id="Asia/Jakarta")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    outside: list[str] = []
-    ours = urlparse(server).netloc
-
-    def only_ours(route):  # type: ignore[no-untyped-def]
-        url = urlparse(route.request.url)
-        if url.scheme in ("http", "https") and url.netloc != ours:
-            outside.append(route.request.url)
-            return route.abort()
-        return route.continue_()
-
-    page.route("**/*", only_ours)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    blocked: list[str] = []  # the Content-Security-Policy refusing something the page needs
-    page.on("console", lambda message: blocked.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
-    yield page
-    context.close()
-    assert not outside, f"the page reached outside the server: {outside}"
-    assert not errors, f"JavaScript errors: {errors}"
-    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
+    return pages.open(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                      locale="id-ID", timezone_id="Asia/Jakarta", timeout=10_000)
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

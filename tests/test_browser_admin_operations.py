@@ -5,80 +5,28 @@ a member's web chat. Screenshots are kept in tests/artifacts. Skipped without Ch
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
-from werkzeug.serving import make_server
 
 from reminders.scheduler import remind_once
 from tests.admin_pages import PASSWORD, make_account
+from tests.browser import ARTIFACTS, sync_api
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 SIZES = {"360": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
 expect = sync_api.expect
 
 
 @pytest.fixture
-def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The real app on a free loopback port, threaded like `make run`."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser, server):  # type: ignore[no-untyped-def]
+def open_page(pages):  # type: ignore[no-untyped-def]
     """open_page(size) -> a page of its own context (cookies apart) that may only talk to our server, and
     fails the test on a JavaScript error or anything the Content-Security-Policy blocks."""
-    contexts, problems = [], []
-    ours = urlparse(server).netloc
-
-    def only_ours(route):  # type: ignore[no-untyped-def]
-        if urlparse(route.request.url).netloc not in (ours, ""):
-            problems.append(f"outside: {route.request.url}")
-            return route.abort()
-        return route.continue_()
 
     def make(size: str):  # type: ignore[no-untyped-def]
         phone = size == "360"
-        context = browser.new_context(viewport=SIZES[size], device_scale_factor=2 if phone else 1, is_mobile=phone,
-                                      has_touch=phone, locale="id-ID", timezone_id="Asia/Jakarta",
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.route("**/*", only_ours)
-        page.on("pageerror", lambda error: problems.append(f"script: {error}"))
-        page.on("console", lambda message: problems.append(f"csp: {message.text}")
-                if message.type == "error" and "Content Security Policy" in message.text else None)
-        return page
+        return pages.open(viewport=SIZES[size], device_scale_factor=2 if phone else 1, is_mobile=phone,
+                          has_touch=phone, locale="id-ID", timezone_id="Asia/Jakarta", accept_downloads=True,
+                          timeout=10_000)
 
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems, problems
+    return make
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
