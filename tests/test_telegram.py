@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from app import create_app
 from bot.channels import SendFailure
-from bot.channels.telegram import TelegramChannel, poll_once
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_polling import poll_once
 from bot.settings import Settings
 from handlers.menu import MENU_ITEMS
 from handlers.texts import text
