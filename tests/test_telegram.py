@@ -1,6 +1,6 @@
-"""Telegram end to end: Bot API updates in through the webhook, replies out through the real PTB client to a
-fake Bot API on loopback. Payloads follow the Bot API's Update, Message, CallbackQuery, Contact, Location,
-PhotoSize and Sticker objects field for field (https://core.telegram.org/bots/api#available-types)."""
+"""Telegram in: Bot API updates through the webhook (and by long polling) become what the person said, and
+are answered through the real PTB client to a fake Bot API on loopback. The Updates are in
+tests/telegram_payloads.py."""
 
 from __future__ import annotations
 
@@ -9,91 +9,45 @@ import json
 import random
 import string
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from app import create_app
-from bot.channels import SendFailure
-from bot.channels.telegram import TelegramChannel, poll_once
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_polling import poll_once
 from bot.settings import Settings
 from handlers.menu import MENU_ITEMS
 from handlers.texts import text
 from models import Chat, InboundMessage, OutboxMessage
-from tests.conftest import settled_client
 from tests.fakes import TELEGRAM_SECRET, FakeTelegramAPI, with_telegram
+from tests.telegram_payloads import (
+    BUTTON,
+    CHANNEL_POST,
+    CHAT_ID,
+    DOCUMENT,
+    EDITED,
+    HELLO,
+    HELP,
+    JOINED_GROUP,
+    LOCATION,
+    MENU,
+    NO_CONTENT,
+    OTHER_CONTACT,
+    OWN_CONTACT,
+    PHOTO,
+    PHOTO_WITH_CAPTION,
+    START,
+    STICKER,
+    USER,
+    VOICE,
+    message_update,
+    post,
+    stored,
+)
 from tests.transcript import settle
 
 pytest_plugins = ["tests.fakes.fixtures"]
-
-CHAT_ID = 3527065
-USER = {"id": CHAT_ID, "is_bot": False, "first_name": "Siti", "last_name": "Rahayu", "username": "sitirahayu",
-        "language_code": "id"}
-PRIVATE_CHAT = {"id": CHAT_ID, "first_name": "Siti", "last_name": "Rahayu", "username": "sitirahayu",
-                "type": "private"}
-
-
-def message_update(update_id: int, **content: Any) -> dict[str, Any]:
-    """An Update carrying a Message from Siti in her private chat with the bot."""
-    return {"update_id": update_id,
-            "message": {"message_id": update_id % 1000, "from": USER, "chat": PRIVATE_CHAT, "date": 1748829600,
-                        **content}}
-
-
-HELLO = message_update(174114370, text="Halo, selamat pagi")
-MENU = message_update(174114371, text="MENU")
-START = message_update(174114372, text="/start",
-                       entities=[{"offset": 0, "length": 6, "type": "bot_command"}])
-HELP = message_update(174114373, text="bantuan")
-BUTTON = {
-    "update_id": 174114374,
-    "callback_query": {
-        "id": "4382bfdwdsb323b2d9",
-        "from": USER,
-        "message": {"message_id": 41, "from": {"id": 7000000001, "is_bot": True, "first_name": "KaderBot JKN",
-                                               "username": "KaderBotJKN_bot"},
-                    "chat": PRIVATE_CHAT, "date": 1748829500, "text": "Halo Siti! Saya KaderBot JKN."},
-        "chat_instance": "-8474920837293723512",
-        "data": "BANTUAN",
-    },
-}
-OWN_CONTACT = message_update(174114375, contact={"phone_number": "6281234567890", "first_name": "Siti",
-                                                 "last_name": "Rahayu", "user_id": CHAT_ID})
-OTHER_CONTACT = message_update(174114376, contact={"phone_number": "+62 812-9876-5432", "first_name": "Budi"})
-LOCATION = message_update(174114377, location={"latitude": -7.566035, "longitude": 110.826172})
-PHOTO = message_update(174114378, photo=[
-    {"file_id": "AgACAgUAAxkBAAIBY2Y", "file_unique_id": "AQADq7wxG3n1", "file_size": 1140, "width": 90,
-     "height": 51},
-    {"file_id": "AgACAgUAAxkBAAIBY2Z", "file_unique_id": "AQADq7wxG3n2", "file_size": 104737, "width": 1280,
-     "height": 720},
-])
-PHOTO_WITH_CAPTION = message_update(174114379, photo=PHOTO["message"]["photo"], caption="menu")
-STICKER = message_update(174114380, sticker={
-    "file_id": "CAACAgIAAxkBAAIBZGY", "file_unique_id": "AgADeQADVp29Cg", "type": "regular", "width": 512,
-    "height": 512, "is_animated": False, "is_video": False, "emoji": "👍",
-    "thumbnail": {"file_id": "AAMCAgADGQEAAgFkZg", "file_unique_id": "AQADeQADVp29Cg", "file_size": 5416,
-                  "width": 128, "height": 128},
-    "set_name": "HotCherry", "file_size": 25084})
-VOICE = message_update(174114381, voice={"file_id": "AwACAgUAAxkBAAIBZWY", "file_unique_id": "AgADnQ4AAq",
-                                         "duration": 3, "mime_type": "audio/ogg", "file_size": 8316})
-DOCUMENT = message_update(174114382, document={"file_name": "kartu.pdf", "mime_type": "application/pdf",
-                                               "file_id": "BQACAgUAAxkBAAIBZmY", "file_unique_id": "AgADnw4AAq",
-                                               "file_size": 45409})
-EDITED = {"update_id": 174114383,
-          "edited_message": {"message_id": 41, "from": USER, "chat": PRIVATE_CHAT, "date": 1748829600,
-                             "edit_date": 1748829660, "text": "MENU"}}
-CHANNEL_POST = {"update_id": 174114384,
-                "channel_post": {"message_id": 7, "sender_chat": {"id": -1001234567890, "title": "Info JKN",
-                                                                  "type": "channel"},
-                                 "chat": {"id": -1001234567890, "title": "Info JKN", "type": "channel"},
-                                 "date": 1748829600, "text": "Pengumuman"}}
-JOINED_GROUP = {"update_id": 174114385,
-                "message": {"message_id": 9, "from": USER,
-                            "chat": {"id": -4012345678, "title": "Kader Surakarta", "type": "group"},
-                            "date": 1748829600, "new_chat_members": [USER]}}
-NO_CONTENT = {"update_id": 174114386}
 
 # payload -> what the adapter must make of it (None: nothing a person said, so nothing is handled)
 PARSE_CASES: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
@@ -131,17 +85,6 @@ def channel(telegram_api: FakeTelegramAPI, tmp_path):  # type: ignore[no-untyped
                                        telegram_api_url=telegram_api.url))
     yield adapter
     adapter.close()
-
-
-def post(client, payload: Any, secret: str | None = TELEGRAM_SECRET, raw: bytes | None = None):  # type: ignore[no-untyped-def]
-    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    data = raw if raw is not None else json.dumps(payload)
-    return client.post("/webhooks/telegram", data=data, headers=headers, content_type="application/json")
-
-
-def stored(runtime, model):  # type: ignore[no-untyped-def]
-    with runtime.sessions() as session:
-        return list(session.execute(select(model).order_by(model.id)).scalars())
 
 
 # --- parsing ----------------------------------------------------------------------------------------------
@@ -320,67 +263,6 @@ def test_a_very_long_message_is_answered_with_a_short_quote(client, runtime, tel
     assert len(inbound.text) <= 1000
 
 
-# --- failures when sending ----------------------------------------------------------------------------------
-
-
-def test_a_blocked_bot_gives_up_on_the_message_and_stops_reminders(client, runtime, telegram_api, now):
-    telegram_api.block_bot()
-
-    assert post(client, MENU).status_code == 200
-
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code) == ("dead", "403")
-    assert "blocked by the user" in row.error
-    [chat] = stored(runtime, Chat)
-    assert chat.reminders_stopped_at == now
-
-
-def test_flood_control_retries_when_telegram_says(client, runtime, telegram_api, now):
-    telegram_api.flood(retry_after=7)
-
-    post(client, MENU)
-
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code, row.next_attempt_at) == ("failed", "429", now + timedelta(seconds=7))
-    assert runtime.sender.run_once() == 0  # not yet due
-
-    runtime.clock.frozen = now + timedelta(seconds=8)
-    assert runtime.sender.run_once() == 1
-    [row] = stored(runtime, OutboxMessage)
-    assert row.status == "sent"
-    assert telegram_api.texts() == [text("menu", name=" Siti")] * 2  # the refused try, then the one that went
-
-
-@pytest.mark.parametrize(("status", "description", "row_status", "stopped"), [
-    (400, "Bad Request: chat not found", "dead", True),  # no such chat: its reminders end (issue 11)
-    (400, "Bad Request: message text is empty", "dead", False),
-    (502, "Bad Gateway", "failed", False),
-    (401, "Unauthorized", "dead", False),
-], ids=["chat not found", "bad request", "bad gateway", "token revoked"])
-def test_other_refusals_are_retried_only_when_they_can_succeed(client, runtime, telegram_api, status, description,
-                                                               row_status, stopped):
-    telegram_api.fail_next("sendMessage", status, description)
-    post(client, MENU)
-    [row] = stored(runtime, OutboxMessage)
-    assert row.status == row_status
-    [chat] = stored(runtime, Chat)
-    assert (chat.reminders_stopped_at is not None) == stopped
-
-
-def test_an_unreachable_api_leaves_the_row_for_a_later_try(settings, now):
-    from app import build_runtime
-
-    rt = build_runtime(replace(settings, telegram_api_url="http://127.0.0.1:9"))  # discard port: refused
-    try:
-        client = settled_client(create_app(runtime=rt))
-        assert post(client, MENU).status_code == 200
-        [row] = stored(rt, OutboxMessage)
-        assert (row.status, row.error_code) == ("failed", "network")
-    finally:
-        rt.sender.channels["telegram"].close()  # type: ignore[attr-defined]
-        rt.engine.dispose()
-
-
 # --- polling ------------------------------------------------------------------------------------------------
 
 
@@ -413,19 +295,3 @@ def replace_settings(runtime, **changes):  # type: ignore[no-untyped-def]
                    sessions=runtime.sessions, sender=runtime.sender, handle=runtime.handle,
                    services=runtime.services)
 
-
-def test_tests_cannot_reach_the_real_bot_api(no_internet, tmp_path, now):
-    """The guard every channel test runs under: a client left pointing at Telegram fails at once."""
-    import socket
-
-    with pytest.raises(OSError):
-        socket.create_connection(("149.154.167.220", 443), timeout=1)
-    with pytest.raises(OSError):
-        socket.getaddrinfo("api.telegram.org", 443)
-    adapter = TelegramChannel(Settings(instance_path=tmp_path, secret_key="x", telegram_bot_token="1:real"))
-    try:
-        with pytest.raises(SendFailure) as refused:
-            adapter.send(OutboxMessage(id=1, address="1", body="halo", choices=[]), None, now)
-        assert (refused.value.code, refused.value.retryable) == ("network", True)
-    finally:
-        adapter.close()

@@ -1,7 +1,5 @@
-"""WhatsApp end to end: Twilio's webhook forms in (signed), replies out through the real twilio client to a fake
-Twilio REST API on loopback. Forms carry the parameters Twilio documents for WhatsApp inbound messages and
-status callbacks (https://www.twilio.com/docs/messaging/guides/webhook-request,
-https://www.twilio.com/docs/whatsapp/api)."""
+"""WhatsApp in: Twilio's webhook forms (signed) become what the person said, and are answered through the real
+twilio client to a fake Twilio REST API on loopback. The forms are tests/whatsapp_forms.py's."""
 
 from __future__ import annotations
 
@@ -9,53 +7,20 @@ import random
 import re
 import string
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from app import build_runtime, create_app
-from bot import outbox
 from bot.channels.whatsapp import parse_inbound, render_body, signature_valid
-from bot.messages import Outgoing
 from bot.settings import Settings
 from handlers.texts import text
 from models import Chat, InboundMessage, OutboxMessage
 from tests.fakes import FakeTwilioAPI, with_whatsapp
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM
+from tests.whatsapp_forms import PHONE, PUBLIC, inbound, post, say, sign, status_callback, stored
 
 pytest_plugins = ["tests.fakes.fixtures"]
-
-PUBLIC = "https://kaderbot.example.id"  # what Twilio calls; the test client's own host differs on purpose
-PHONE = "+6281234567890"
-
-
-def inbound(sid: str, body: str = "", **extra: str) -> dict[str, str]:
-    """Twilio's inbound WhatsApp message form, as posted to the webhook."""
-    form = {
-        "SmsMessageSid": sid, "NumMedia": "0", "ProfileName": "Siti Rahayu", "MessageType": "text",
-        "SmsSid": sid, "WaId": PHONE[1:], "SmsStatus": "received", "Body": body, "To": SANDBOX_FROM,
-        "NumSegments": "1", "ReferralNumMedia": "0", "MessageSid": sid, "AccountSid": ACCOUNT_SID,
-        "From": f"whatsapp:{PHONE}", "ApiVersion": "2010-04-01",
-    }
-    form.update(extra)
-    return form
-
-
-def status_callback(sid: str, status: str, error_code: str | None = None) -> dict[str, str]:
-    """Twilio's status callback form for an outbound WhatsApp message."""
-    form = {
-        "ChannelPrefix": "whatsapp", "ApiVersion": "2010-04-01", "MessageStatus": status, "SmsSid": sid,
-        "SmsStatus": status, "ChannelInstallSid": "XE" + "0" * 32, "To": f"whatsapp:{PHONE}",
-        "From": SANDBOX_FROM, "MessageSid": sid, "StructuredMessage": "false", "AccountSid": ACCOUNT_SID,
-        "ChannelToAddress": PHONE,
-    }
-    if error_code:
-        form["ErrorCode"] = error_code
-    return form
-
 
 TEXT = inbound("SM1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d", "Halo")
 IMAGE = inbound("MM2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e", "", NumMedia="1", MessageType="image",
@@ -91,29 +56,6 @@ PARSE_CASES: list[tuple[str, dict[str, str], dict[str, Any] | None]] = [
 @pytest.fixture
 def settings(settings: Settings, twilio_api: FakeTwilioAPI) -> Settings:
     return replace(with_whatsapp(settings, twilio_api), public_base_url=PUBLIC)
-
-
-def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, form)
-
-
-def post(client, form: dict[str, str], path: str = "/webhooks/whatsapp", signature: str | None = "sign"):  # type: ignore[no-untyped-def]
-    headers = {}
-    if signature == "sign":
-        headers["X-Twilio-Signature"] = sign(PUBLIC + path, form)
-    elif signature is not None:
-        headers["X-Twilio-Signature"] = signature
-    return client.post(path, data=form, headers=headers)
-
-
-def say(client, body: str, sid: str | None = None, **extra: str):  # type: ignore[no-untyped-def]
-    sid = sid or "SM" + "".join(random.choices("0123456789abcdef", k=32))
-    return post(client, inbound(sid, body, **extra))
-
-
-def stored(runtime, model):  # type: ignore[no-untyped-def]
-    with runtime.sessions() as session:
-        return list(session.execute(select(model).order_by(model.id)).scalars())
 
 
 def numbered(body: str) -> dict[str, int]:
@@ -274,175 +216,3 @@ def test_a_raw_body_that_is_not_a_form_is_refused(client):
     response = client.post("/webhooks/whatsapp", data=b"\x00\xff" * 2500, content_type="application/octet-stream",
                            headers={"X-Twilio-Signature": "x"})
     assert response.status_code == 403
-
-
-# --- status callbacks ----------------------------------------------------------------------------------------
-
-
-def test_status_callbacks_move_the_row_forward_never_back(client, runtime, twilio_api):
-    say(client, "MENU")
-    sid = twilio_api.last().sid
-
-    for status, expected in [("sent", "sent"), ("delivered", "delivered"), ("sent", "delivered"),
-                             ("read", "read")]:
-        response = post(client, status_callback(sid, status), path="/webhooks/whatsapp/status")
-        assert response.status_code == 200
-        [row] = stored(runtime, OutboxMessage)
-        assert row.status == expected
-
-
-def test_a_status_callback_must_be_signed_over_its_own_url(client, runtime, twilio_api):
-    say(client, "MENU")
-    form = status_callback(twilio_api.last().sid, "delivered")
-    wrong = sign(PUBLIC + "/webhooks/whatsapp", form)
-    assert post(client, form, path="/webhooks/whatsapp/status", signature=wrong).status_code == 403
-    assert post(client, form, path="/webhooks/whatsapp/status", signature=None).status_code == 403
-    [row] = stored(runtime, OutboxMessage)
-    assert row.status == "sent"
-
-
-def test_a_status_for_a_message_we_do_not_know_is_acknowledged(client):
-    form = status_callback("SM" + "f" * 32, "delivered")
-    assert post(client, form, path="/webhooks/whatsapp/status").status_code == 200
-    assert post(client, {"MessageSid": "SM1"}, path="/webhooks/whatsapp/status").status_code == 400
-
-
-def test_63016_in_a_status_callback_closes_the_window(client, runtime, twilio_api):
-    say(client, "MENU")
-    form = status_callback(twilio_api.last().sid, "undelivered", "63016")
-
-    assert post(client, form, path="/webhooks/whatsapp/status").status_code == 200
-
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code) == ("undelivered", "63016")
-    [chat] = stored(runtime, Chat)
-    assert chat.last_inbound_at is None  # the next message goes as a template
-
-
-def test_a_reminder_refused_for_the_window_goes_again_as_its_template(client, runtime, twilio_api, now):
-    say(client, "HALO")
-    row_id = queue_reminder(runtime, now, template_sid="HX0123456789abcdef0123456789abcdef")
-    runtime.sender.run_once()
-    assert twilio_api.last().body == "Iuran JKN keluarga Anda belum dibayar."  # inside the window: free text
-
-    post(client, status_callback(twilio_api.last().sid, "failed", "63016"), path="/webhooks/whatsapp/status")
-    runtime.sender.run_once()
-
-    resent = twilio_api.last()
-    assert resent.get("ContentSid") == "HX0123456789abcdef0123456789abcdef"
-    assert resent.get("Body") is None
-    row = next(r for r in stored(runtime, OutboxMessage) if r.id == row_id)
-    assert (row.status, row.provider_id) == ("sent", resent.sid)
-
-
-def test_21610_in_a_status_callback_stops_reminders(client, runtime, twilio_api, now):
-    say(client, "MENU")
-    post(client, status_callback(twilio_api.last().sid, "failed", "21610"), path="/webhooks/whatsapp/status")
-    [chat] = stored(runtime, Chat)
-    assert chat.reminders_stopped_at == now
-
-
-# --- sending: the 24-hour window and Twilio's refusals ----------------------------------------------------------
-
-
-def queue_reminder(runtime, now, template_sid=None, last_inbound=None):  # type: ignore[no-untyped-def]
-    """A reminder in the outbox for Siti's chat (created if she never wrote)."""
-    with runtime.sessions.begin() as session:
-        chat = session.execute(select(Chat).where(Chat.address == f"whatsapp:{PHONE}")).scalar_one_or_none()
-        if chat is None:
-            chat = Chat(channel="whatsapp", address=f"whatsapp:{PHONE}", phone=PHONE, language="id",
-                        state_data={}, created_at=now - timedelta(days=30), last_inbound_at=last_inbound)
-            session.add(chat)
-            session.flush()
-        row = outbox.queue(session, channel="whatsapp", address=chat.address,
-                           message=Outgoing("Iuran JKN keluarga Anda belum dibayar."), now=now, chat_id=chat.id,
-                           kind="reminder", template_sid=template_sid,
-                           template_variables={"1": "Siti", "2": "Rp105.000"} if template_sid else None)
-        session.flush()
-        return row.id
-
-
-def test_outside_the_window_a_reminder_goes_as_its_template(runtime, twilio_api, now):
-    queue_reminder(runtime, now, template_sid="HXb5b62575e6e4ff6129ad7c8efe1f983e",
-                   last_inbound=now - timedelta(days=2))
-
-    assert runtime.sender.run_once() == 1
-
-    sent = twilio_api.last()
-    assert sent.get("ContentSid") == "HXb5b62575e6e4ff6129ad7c8efe1f983e"
-    assert sent.content_variables == {"1": "Siti", "2": "Rp105.000"}
-    assert sent.get("Body") is None
-    assert sent.get("StatusCallback") == PUBLIC + "/webhooks/whatsapp/status"
-
-
-@pytest.mark.parametrize("last_inbound", [None, timedelta(hours=24, seconds=1)], ids=["never wrote", "25 h ago"])
-def test_outside_the_window_without_a_template_nothing_is_sent(runtime, twilio_api, now, last_inbound):
-    queue_reminder(runtime, now, last_inbound=now - last_inbound if last_inbound else None)
-
-    runtime.sender.run_once()
-
-    assert twilio_api.messages == []
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code) == ("dead", "63016")
-
-
-def test_inside_the_window_a_reminder_is_plain_text(runtime, twilio_api, now):
-    queue_reminder(runtime, now, template_sid="HX1", last_inbound=now - timedelta(hours=23, minutes=59))
-    runtime.sender.run_once()
-    assert twilio_api.last().body == "Iuran JKN keluarga Anda belum dibayar."
-    assert twilio_api.last().get("ContentSid") is None
-
-
-def test_twilio_rate_limit_is_retried_later(client, runtime, twilio_api, now):
-    twilio_api.fail_next(20429)
-
-    say(client, "MENU")
-
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code) == ("failed", "20429")
-    assert twilio_api.messages == []
-
-    runtime.clock.frozen = row.next_attempt_at
-    assert runtime.sender.run_once() == 1
-    [row] = stored(runtime, OutboxMessage)
-    assert row.status == "sent"
-    assert twilio_api.last().body.startswith(text("menu", name=" Siti"))
-
-
-@pytest.mark.parametrize(("code", "status", "error_code", "stopped"), [
-    (21610, "dead", "21610", True),
-    (63016, "dead", "63016", False),
-    (20500, "failed", "20500", False),
-    (21211, "dead", "21211", True),  # an invalid number ends that address's reminders (issue 11)
-], ids=["opted out", "outside window", "server error", "invalid number"])
-def test_refusals_from_create(client, runtime, twilio_api, code, status, error_code, stopped):
-    twilio_api.fail_next(code)
-
-    say(client, "MENU")
-
-    [row] = stored(runtime, OutboxMessage)
-    assert (row.status, row.error_code) == (status, error_code)
-    [chat] = stored(runtime, Chat)
-    assert (chat.reminders_stopped_at is not None) == stopped
-
-
-def test_a_wrong_auth_token_is_not_retried(settings, now):
-    rt = build_runtime(replace(settings, twilio_auth_token="wrong-token"))
-    try:
-        queue_reminder(rt, now, last_inbound=now - timedelta(hours=1))
-        rt.sender.run_once()
-        [row] = stored(rt, OutboxMessage)
-        assert (row.status, row.error_code) == ("dead", "20003")
-    finally:
-        rt.engine.dispose()
-
-
-def test_an_unreachable_api_leaves_the_row_for_a_later_try(settings, now):
-    rt = build_runtime(replace(settings, twilio_api_url="http://127.0.0.1:9"))  # discard port: refused
-    try:
-        queue_reminder(rt, now, last_inbound=now - timedelta(hours=1))
-        rt.sender.run_once()
-        [row] = stored(rt, OutboxMessage)
-        assert (row.status, row.error_code) == ("failed", "network")
-    finally:
-        rt.engine.dispose()

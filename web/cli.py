@@ -10,7 +10,8 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot.channels.telegram import TelegramChannel, poll_forever
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_polling import poll_forever
 from bot.runtime import Runtime
 from bot.worker import run_forever as run_worker
 from bot.worker import start_background

@@ -1,17 +1,15 @@
-"""Telegram through python-telegram-bot 22: parse an Update into an Incoming, send outbox rows, poll.
+"""Telegram through python-telegram-bot 22: parse a webhook's Update into an Incoming, send outbox rows.
 
 PTB is async and the service is sync (Flask, gunicorn, the scheduler), so the adapter keeps asyncio to
 itself: one `telegram.Bot` per process, initialised once (its `initialize()` calls getMe) on one event loop
 that runs in a daemon thread. Callers hand coroutines to that loop with `run_coroutine_threadsafe` and wait.
 A Bot per message, or `asyncio.run` per message, would open a new HTTP pool and call getMe every time.
 
-Decisions where the Bot API leaves a choice:
-- `edited_message` is ignored. Handling an edit as a new message would repeat its side effects (a second
-  visit report, a second promise); a person corrects with UBAH or BATAL, or simply types again.
-- Channel posts, inline queries, chat-member changes and service messages (someone joined a group) are
-  ignored: they are not something a person said to the bot.
-- A row with `ask_contact` gets a one-button reply keyboard that shares the person's own phone number (how
-  cadres are recognised on Telegram); its choices, if any, are then left to the text.
+What an Update means (and which ones are ignored) is `bot/channels/telegram_updates.py`; long polling, for a
+bot without a public URL, is `bot/channels/telegram_polling.py`.
+
+A row with `ask_contact` gets a one-button reply keyboard that shares the person's own phone number (how
+cadres are recognised on Telegram); its choices, if any, are then left to the text.
 """
 
 from __future__ import annotations
@@ -20,24 +18,21 @@ import asyncio
 import logging
 import os
 import threading
-import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import telegram
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.constants import MessageAttachmentType
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -51,11 +46,9 @@ from telegram.error import (
 )
 
 from bot.channels import SendFailure
-from bot.messages import Incoming, Outbound, printable
+from bot.channels.telegram_updates import incoming_from
+from bot.messages import Incoming, Outbound
 from bot.settings import Settings
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +56,6 @@ T = TypeVar("T")
 
 MAX_TEXT = 4096  # Bot API limit for sendMessage text
 SEND_TIMEOUT = 30.0  # seconds to wait for the loop thread; PTB's own timeouts (5 s each) come first
-# What the person sent that the bot cannot read, by the name Telegram gives it. Anything else that is an
-# attachment (an invoice, a giveaway...) becomes "other", which also keeps the name short for the database.
-MEDIA_KINDS = {"animation", "audio", "document", "photo", "sticker", "video", "video_note", "voice", "dice",
-               "poll", "game", "story"}
 
 
 class TelegramChannel:
@@ -258,65 +247,6 @@ def hide_in_logs(token: str | None) -> None:
             logger.addFilter(TOKEN_REDACTION)
 
 
-def incoming_from(update: Update, now: datetime) -> Incoming | None:
-    """What a person said in one Update, or None (see the module's notes for what is ignored)."""
-    provider_id = str(update.update_id)
-    query = update.callback_query
-    if query is not None:
-        chat = query.message.chat if query.message is not None else None
-        address = str(chat.id if chat is not None else query.from_user.id)  # private chat id == user id
-        return Incoming(channel="telegram", address=address, provider_id=provider_id, received_at=now,
-                        choice=printable(query.data) if query.data is not None else None,
-                        callback_id=query.id, sender_name=printable(query.from_user.first_name) or None)
-    message = update.message
-    if message is None:  # edited_message, channel_post, inline_query, my_chat_member, ...
-        return None
-    return _incoming_from_message(message, provider_id, now)
-
-
-def _incoming_from_message(message: Message, provider_id: str, now: datetime) -> Incoming | None:
-    sender = message.from_user
-    base: dict[str, Any] = {
-        "channel": "telegram", "address": str(message.chat.id), "provider_id": provider_id,
-        "received_at": now, "text": printable(message.text or message.caption or "")[:5000],
-        "sender_name": (printable(sender.first_name) or None) if sender else None,
-    }
-    if message.contact is not None:
-        contact = message.contact
-        is_sender = bool(sender and contact.user_id is not None and contact.user_id == sender.id)
-        return Incoming(**base, contact_phone=e164(contact.phone_number) or None, contact_is_sender=is_sender)
-    if message.location is not None:  # a venue carries its location too
-        return Incoming(**base, location=(message.location.latitude, message.location.longitude))
-    media = attachment_kind(message)
-    if media is not None:
-        return Incoming(**base, media=media)
-    if message.text is None:  # a service message: someone joined, a pinned message, a new chat title
-        return None
-    return Incoming(**base)
-
-
-def attachment_kind(message: Message) -> str | None:
-    """What a message carries besides text ("photo", "sticker", ..., "other"), or None for plain text."""
-    for kind in MessageAttachmentType:
-        if kind in (MessageAttachmentType.CONTACT, MessageAttachmentType.LOCATION):
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # successful_payment's deprecation note
-            present = getattr(message, str(kind), None)
-        if present:
-            return str(kind) if str(kind) in MEDIA_KINDS else "other"
-    return None
-
-
-
-def e164(phone: str) -> str:
-    """Telegram sends contacts' numbers without '+' ("6281234567890"); an Indonesian 08... is local."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return "+" + digits if digits else ""
-
-
 def chat_id_of(address: str) -> int | str:
     """Chat ids are integers (negative for groups); anything else (an @channel name) goes as it is."""
     stripped = address.strip()
@@ -370,44 +300,3 @@ def _log_failure(future: Future[Any]) -> None:
     error = future.exception()
     if error is not None:
         log.info("answerCallbackQuery failed: %s", error)
-
-
-def poll_forever(runtime: Runtime, timeout: int = 30, stop: threading.Event | None = None) -> None:
-    """Long polling with getUpdates, for a bot with a token but no public URL (a laptop, a demo).
-
-    The webhook is removed first, since Telegram refuses getUpdates while one is set. Each update goes
-    through the same path as the webhook's; the offset confirms it to Telegram only after it was handled,
-    and the database's unique key absorbs a repeat if the process dies in between.
-    """
-    channel = runtime.sender.channels.get("telegram")
-    if not isinstance(channel, TelegramChannel):
-        raise RuntimeError("Telegram is not configured: set TELEGRAM_BOT_TOKEN")
-    channel.delete_webhook()
-    offset: int | None = None
-    pause = 1.0
-    while stop is None or not stop.is_set():
-        try:
-            offset = poll_once(runtime, channel, offset, timeout)
-            pause = 1.0
-        except (InvalidToken, KeyboardInterrupt):
-            raise
-        except TelegramError as error:  # the network, or another poller holding getUpdates (Conflict)
-            log.warning("getUpdates failed (%s); trying again in %.0f s", error, pause)
-            time.sleep(pause)
-            pause = min(pause * 2, 60.0)
-
-
-def poll_once(runtime: Runtime, channel: TelegramChannel, offset: int | None, timeout: int = 30) -> int | None:
-    """One getUpdates call, every update handled; returns the next offset."""
-    for update in channel.get_updates(offset, timeout):
-        offset = update.update_id + 1
-        try:
-            incoming = incoming_from(update, runtime.clock.now())
-            if incoming is None:
-                continue
-            if incoming.callback_id:
-                channel.answer_callback(incoming.callback_id)
-            runtime.receive(incoming)
-        except Exception:  # one bad update must not stop the bot for everyone else
-            log.exception("handling Telegram update %s failed", update.update_id)
-    return offset
