@@ -1,5 +1,6 @@
 """/healthz: the database answers, and whether anything drains the inbound queue and the outbox."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,7 @@ def fresh_backlog(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_healthz_says_when_nothing_answers_the_inbound_queue(client, runtime, now, fresh_backlog):
     assert runtime.background is not None
+    runtime.settings = replace(runtime.settings, background_work=False)  # the next request must not start one
     runtime.background.stop()  # no worker anywhere
     runtime.receive(Incoming(channel="web", address="w-1", provider_id="old-1", received_at=now - timedelta(minutes=5),
                              text="MENU"))
