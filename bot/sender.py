@@ -46,14 +46,6 @@ DATABASE_TRIES = 5  # a dropped database connection is retried on a fresh one be
 
 
 @dataclass(frozen=True)
-class Claimed:
-    """Rows taken for sending, with each chat's last inbound time (WhatsApp's 24-hour window)."""
-
-    messages: list[Outbound]
-    windows: dict[int, datetime | None]
-
-
-@dataclass(frozen=True)
 class Outcome:
     """What became of one claimed row: sent (provider id), failed (why), or not tried (its lane stopped)."""
 
@@ -81,18 +73,16 @@ class Sender:
     def send_now(self, ids: Iterable[int]) -> int:
         """The reply path: send these rows now, unless another sender already took them (or their lane)."""
         ids = list(ids)
-        return self.deliver(self._database(lambda session: self.claim(session, ids)))
-
-    def claim(self, session: Session, ids: Iterable[int]) -> Claimed:
-        """Take these rows in the caller's transaction (the worker's batch: no transaction of its own);
-        `deliver` sends them once it has committed."""
-        return self._claimed(session, outbox.claim(session, ids, self.clock.now()))
+        messages, windows = self._database(lambda session: self._claimed(session, outbox.claim(
+            session, ids, self.clock.now())))
+        return self._deliver(messages, windows)
 
     def run_once(self, limit: int = 50) -> int:
         """One tick: claim due rows of the channels this process can send on, and send them."""
         now = self.clock.now()
-        return self.deliver(self._database(lambda session: self._claimed(session, outbox.claim_due(
-            session, now, limit, channels=list(self.channels)))))
+        messages, windows = self._database(lambda session: self._claimed(session, outbox.claim_due(
+            session, now, limit, channels=list(self.channels))))
+        return self._deliver(messages, windows)
 
     def close(self) -> None:
         """Stop the sending threads (a clean shutdown; a new pool starts on the next send)."""
@@ -117,12 +107,12 @@ class Sender:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _claimed(session: Session, messages: list[Outbound]) -> Claimed:
+    def _claimed(session: Session, messages: list[Outbound]) -> tuple[list[Outbound], dict[int, datetime | None]]:
         chat_ids = {message.chat_id for message in messages if message.chat_id}
         if not chat_ids:
-            return Claimed(messages, {})
+            return messages, {}
         found = session.execute(select(Chat.id, Chat.last_inbound_at).where(Chat.id.in_(chat_ids))).all()
-        return Claimed(messages, {chat_id: last for chat_id, last in found})
+        return messages, {chat_id: last for chat_id, last in found}
 
     def _record(self, outcomes: list[Outcome]) -> None:
         """One transaction for a batch of outcomes: what providers accepted first, in one statement."""
@@ -158,9 +148,8 @@ class Sender:
 
     # --- sending ----------------------------------------------------------------------------------------------
 
-    def deliver(self, claimed: Claimed) -> int:
-        """Send every chat's claimed messages in order, chats side by side; write outcomes as they come."""
-        messages, windows = claimed.messages, claimed.windows
+    def _deliver(self, messages: list[Outbound], windows: dict[int, datetime | None]) -> int:
+        """Send every chat's messages in order, chats side by side; write outcomes as they come."""
         if not messages:
             return 0
         runs: dict[tuple[str, str], list[Outbound]] = {}

@@ -1,8 +1,8 @@
 """The worker: answers stored inbound messages in batches and sends what they queue, then due outbox rows.
 
 A webhook only stores a message (bot/inbox.py) and rings the doorbell; this loop wakes at once, claims a
-batch, answers each message in order (bot/turns.py) and takes the replies it queued for sending, all in
-one transaction for the whole batch, then has the sender deliver them. Between batches it sends whatever else is due (notices, retries, reminders
+batch, answers each message in order (bot/turns.py) in one transaction for the whole batch, and hands the
+rows it queued to the sender. Between batches it sends whatever else is due (notices, retries, reminders
 another process queued) every `sweep_every` seconds, so nothing waits for `flask scheduler`.
 
 It runs as a thread in every serving process (unless BACKGROUND_WORK=0) and as `flask --app app worker`.
@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from bot import inbox, turns
 from bot.runtime import Runtime, wait_until_stopped
-from bot.sender import Claimed
 from models import OutboxMessage
 from models.chats import WAITING
 
@@ -55,11 +54,10 @@ class Worker:
                 waiting = inbox.claim(session, self.batch)
                 _collect_queued(session, queued)
                 done = self._answer(session, waiting)
-                claimed = _claim(rt, session, queued)
         except Exception:  # one message's bug must not block the others: answer them one at a time
             log.exception("a batch of inbound messages failed; answering them one by one")
             return self._one_by_one()
-        rt.sender.deliver(claimed)
+        self._send(queued)
         return done
 
     def _answer(self, session: Session, waiting: list[inbox.Waiting]) -> int:
@@ -94,9 +92,13 @@ class Worker:
                     log.exception("inbound message %s could not be answered; set aside", waiting[0].id)
                     inbox.mark_answered(session, [(waiting[0].id, None)], rt.clock.now())
                     queued.clear()
-                claimed = _claim(rt, session, queued)
-            rt.sender.deliver(claimed)
+            self._send(queued)
             done += 1
+
+    def _send(self, queued: list[OutboxMessage]) -> None:
+        ids = [row.id for row in queued]
+        if ids:
+            self.runtime.sender.send_now(ids)
 
     def waiting(self) -> bool:
         """Whether any message waits (a read: never SQLite's write lock)."""
@@ -112,14 +114,6 @@ class Worker:
             total += sent
             if sent < limit:
                 return total
-
-
-def _claim(rt: Runtime, session: Session, queued: list[OutboxMessage]) -> Claimed:
-    """The batch's own rows taken for sending in the batch's transaction: one write transaction less per
-    batch (on SQLite, one wait less for the write lock). A row whose chat has an earlier one still pending
-    stays queued for the sender that holds that lane."""
-    session.flush()
-    return rt.sender.claim(session, [row.id for row in queued])
 
 
 def _collect_queued(session: Session, into: list[OutboxMessage]) -> None:
