@@ -106,9 +106,9 @@ def test_a_sender_killed_mid_batch_sends_every_message_once_after_a_restart(sett
     assert Counter(db.execute(select(OutboxMessage.status)).scalars()) == Counter({"sent": MESSAGES})
 
 
+# two machines sharing PostgreSQL (on SQLite one writer at a time is the database's own rule)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_planners_at_once_plan_each_reminder_once(settings, runtime, db, now):
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("two machines share PostgreSQL; on SQLite one writer at a time is the database's own rule")
     people_in_three_families(runtime, db, count=6)
     engines = [make_engine(settings.database_url) for _ in range(2)]
     start = threading.Barrier(2)

@@ -33,9 +33,9 @@ MESSAGES = 600
 KILLS = 6
 
 
+# plays a PostgreSQL outage
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_the_sender_recovers_by_itself_when_postgresql_drops_its_connections(settings, twilio_api, db, now):
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("plays a PostgreSQL outage: needs TEST_DATABASE_URL")
     api: FakeTwilioAPI = twilio_api
     api.latency = 0.03  # a provider's round trip: the drain lasts long enough to be interrupted
     name = f"kaderbot-sender-{uuid.uuid4().hex[:8]}"
