@@ -8,12 +8,12 @@ happened before, when the message was stored (bot/inbox.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -74,19 +74,51 @@ class Turn:
 Handle = Callable[[Turn], Reply]
 
 
-class CadrePhones:
-    """Which active cadre, if any, has this phone: asked once per phone per batch, not once per message."""
+class Lookups:
+    """What a batch of messages looks up once instead of once a message: their chats, and which of their
+    phones are active cadres'. (Cadres are not what a batch writes, so their answers stay true meanwhile.)"""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.known: dict[str, int | None] = {}
+        self.chats: dict[tuple[str, str], Chat] = {}
+        self.cadres: dict[str, int | None] = {}
+
+    def prefetch(self, incomings: Iterable[Incoming]) -> None:
+        """The batch's chats in one query, then its phones (WhatsApp tells each sender's) in one more."""
+        incomings = list(incomings)
+        by_channel: dict[str, set[str]] = {}
+        for incoming in incomings:
+            if (incoming.channel, incoming.address) not in self.chats:
+                by_channel.setdefault(incoming.channel, set()).add(incoming.address)
+        if by_channel:
+            found = self.session.execute(select(Chat).where(or_(*(
+                and_(Chat.channel == channel, Chat.address.in_(addresses))
+                for channel, addresses in by_channel.items())))).scalars()
+            self.chats.update({(chat.channel, chat.address): chat for chat in found})
+        phones = {incoming.sender_phone for incoming in incomings if incoming.sender_phone}
+        phones |= {chat.phone for chat in self.chats.values() if chat.phone and chat.cadre_id is None}
+        self._cadres_of(phones)
+
+    def chat(self, incoming: Incoming, now: datetime) -> Chat:
+        """The chat of this message's address (created on its first message)."""
+        key = (incoming.channel, incoming.address)
+        if key not in self.chats:
+            self.chats[key] = _chat_for(self.session, incoming, now)
+        return self.chats[key]
 
     def cadre_id(self, phone: str) -> int | None:
         """The cadre recognised by this phone from the cadres file (WhatsApp, or a shared contact)."""
-        if phone not in self.known:
-            self.known[phone] = self.session.execute(
-                select(Cadre.id).where(Cadre.phone == phone, Cadre.active.is_(True))).scalar()
-        return self.known[phone]
+        self._cadres_of({phone})
+        return self.cadres[phone]
+
+    def _cadres_of(self, phones: set[str]) -> None:
+        wanted = phones - self.cadres.keys()
+        if wanted:
+            self.cadres.update(dict.fromkeys(wanted))
+            with self.session.no_autoflush:
+                found = self.session.execute(select(Cadre.phone, Cadre.id).where(
+                    Cadre.phone.in_(wanted), Cadre.active.is_(True)))
+                self.cadres.update({phone: cadre_id for phone, cadre_id in found if phone})
 
 
 @dataclass(frozen=True)
@@ -98,18 +130,21 @@ class Answered:
 
 
 def answer(session: Session, incoming: Incoming, handle: Handle, services: Services | None = None,
-           cadres: CadrePhones | None = None) -> Answered:
-    """Answer one stored message: find its chat and saved step, ask the handlers, queue their replies."""
-    cadres = cadres or CadrePhones(session)
+           lookups: Lookups | None = None) -> Answered:
+    """Answer one stored message: find its chat and saved step, ask the handlers, queue their replies.
+
+    Nothing is flushed here: the batch's changes go to the database together (or when a handler's query
+    needs them), so a batch of fifty costs a few statements, not fifty times a few."""
+    lookups = lookups or Lookups(session)
     now = incoming.received_at
-    chat = _chat_for(session, incoming, now)
+    chat = lookups.chat(incoming, now)
     chat.last_inbound_at = now
     own_phone = incoming.sender_phone or (incoming.contact_phone if incoming.contact_is_sender else None)
     if own_phone and chat.phone != own_phone:
         chat.phone = own_phone
-        chat.cadre_id = cadres.cadre_id(own_phone)
+        chat.cadre_id = lookups.cadre_id(own_phone)
     elif chat.phone and chat.cadre_id is None:
-        chat.cadre_id = cadres.cadre_id(chat.phone)
+        chat.cadre_id = lookups.cadre_id(chat.phone)
     if incoming.sender_name and not chat.display_name:
         chat.display_name = incoming.sender_name[:120]
 
@@ -132,7 +167,6 @@ def answer(session: Session, incoming: Incoming, handle: Handle, services: Servi
 
     rows = [outbox.queue(session, channel=chat.channel, address=chat.address, message=message, now=now,
                          chat_id=chat.id) for message in reply.messages]
-    session.flush()
     return Answered(chat.id, rows)
 
 

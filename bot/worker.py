@@ -63,14 +63,16 @@ class Worker:
     def _answer(self, session: Session, waiting: list[inbox.Waiting]) -> int:
         """Answer these in order, stopping early when the budget is spent (the rest wait for the next batch)."""
         rt = self.runtime
-        cadres = turns.CadrePhones(session)
+        lookups = turns.Lookups(session)
+        lookups.prefetch(message.incoming for message in waiting)
         answered: list[tuple[int, int | None]] = []
         until = None if self.budget is None else time.perf_counter() + self.budget
         for message in waiting:
             if answered and until is not None and time.perf_counter() > until:
                 break
-            result = turns.answer(session, message.incoming, rt.handle, rt.services, cadres)
+            result = turns.answer(session, message.incoming, rt.handle, rt.services, lookups)
             answered.append((message.id, result.chat_id))
+        session.flush()  # the batch's replies and chats, written together
         inbox.mark_answered(session, answered, rt.clock.now())
         return len(answered)
 
