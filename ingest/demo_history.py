@@ -3,8 +3,10 @@
 Without a history the dashboard's overview of a freshly loaded demo shows no active cadre and empty charts,
 because its figures (models/figures.py) are counted from visit reports. `add_history` writes the reports the
 cadres' LAPOR journey would have written (handlers/cadre_records.py: the same fields, result codes, source
-keys, promises for JANJI, BAYAR reports reconciled with payments, one audit line each), from a seeded
-random.Random, with days relative to the demo's day, so every laptop gets the same past.
+keys, promises for JANJI, BAYAR reports confirmed by the payment they collected as models.visits.reconcile_family
+pairs them, one audit line each), from a seeded random.Random, with days relative to the demo's day, so every
+laptop gets the same past. It reads plain rows once and then only writes, so a session that commits on every
+read (the tests') never reloads the demo's objects.
 
 Cadres visit families on their own list, 3 to 6 a working day (their region's holidays and weekends off),
 and miss some days. The demo's fixed families (the personas') keep what their journeys show: they are never
@@ -18,6 +20,7 @@ import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +28,8 @@ from sqlalchemy.orm import Session
 from ingest.demo_names import CHANNELS
 from models.fieldwork import AuditEntry, Promise, Visit
 from models.figures import BRANCH_ZONE
-from models.people import Assignment, Cadre, Family, Payment
-from models.visits import BAYAR, REPORTED, reconcile_family
+from models.people import Assignment, Cadre, Family, Member, Payment
+from models.visits import BAYAR, CONFIRMED, PAID_BEFORE_VISIT, REPORTED
 from rules.arrears import RateTable
 from rules.calendar import is_working_day
 from rules.months import add_months, month_of, months_between
@@ -53,11 +56,31 @@ NOTES = {
 class _Household:
     """What choosing a result needs to know about one family on a cadre's list."""
 
-    family: Family
+    family_id: int
+    number: str  # the KK number
+    card_number: str  # the account holder's card
+    region_code: str
     fixed: bool
     months_behind: int  # by the demo's last due month; 0 or less: paid up
     monthly: int  # the family's dues for one month
-    self_paying: bool
+
+
+@dataclass(frozen=True)
+class _Cadre:
+    """A demo cadre, read before the session may expire its objects."""
+
+    id: int
+    code: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class _Paid:
+    """A payment of the family's: the demo's own (with its id), or one the history adds."""
+
+    paid_at: datetime
+    amount: int
+    id: int | None = None
 
 
 def add_history(session: Session, today: date, rates: RateTable, cadres: Iterable[Cadre],
@@ -69,19 +92,21 @@ def add_history(session: Session, today: date, rates: RateTable, cadres: Iterabl
     this_month = month_of(today)
     last_due = this_month if today.day > DEFAULT_RULES.due_day else add_months(this_month, -1)
     first = add_months(this_month, -MONTHS)
+    team = sorted((_Cadre(cadre.id, cadre.code, cadre.region_code) for cadre in cadres), key=lambda c: c.code)
+    session.flush()
+    lists = _households(session, [cadre.id for cadre in team], set(fixed), last_due, rates)
     # The demo's own payments, by (family, month): a BAYAR visit before one is the collection it confirms.
-    paid: dict[tuple[int, date], tuple[datetime, int]] = {}
-    for family_id, paid_at, amount in session.execute(select(Payment.family_id, Payment.paid_at, Payment.amount)):
-        paid[(family_id, month_of(paid_at.astimezone(BRANCH_ZONE).date()))] = (paid_at, amount)
+    paid: dict[tuple[int, date], _Paid] = {}
+    for payment_id, family_id, paid_at, amount in session.execute(
+            select(Payment.id, Payment.family_id, Payment.paid_at, Payment.amount).order_by(Payment.id)):
+        paid[(family_id, month_of(paid_at.astimezone(BRANCH_ZONE).date()))] = _Paid(paid_at, amount, payment_id)
     collected: set[tuple[int, date]] = set()  # (family, month) whose dues a cadre collected
-    visits: list[tuple[Visit, Cadre]] = []
+    visits: list[tuple[Visit, _Cadre]] = []
     promises: list[tuple[Visit, Promise]] = []
-    payments = 0
-    for cadre in sorted(cadres, key=lambda cadre: cadre.code):
+    payments: list[tuple[Visit, Payment]] = []
+    for cadre in team:
         zone = zone_for_region(cadre.region_code)
-        households = [_household(family, family.id in fixed, last_due, rates) for family in session.scalars(
-            select(Family).join(Assignment).where(Assignment.cadre_id == cadre.id).order_by(Family.number))]
-        households = [h for h in households if h.self_paying]
+        households = lists.get(cadre.id, [])
         last_seen: dict[int, date] = {}
         waiting: dict[int, date] = {}  # a family that promised to pay is left alone until that day
         day = first
@@ -91,8 +116,8 @@ def add_history(session: Session, today: date, rates: RateTable, cadres: Iterabl
                 day += timedelta(days=1)
                 continue
             quiet = (today - day).days <= FIXED_QUIET_DAYS
-            pool = [h for h in households if (day - last_seen.get(h.family.id, date.min)).days
-                    >= DEFAULT_RULES.recent_visit_days and waiting.get(h.family.id, day) <= day
+            pool = [h for h in households if (day - last_seen.get(h.family_id, date.min)).days
+                    >= DEFAULT_RULES.recent_visit_days and waiting.get(h.family_id, day) <= day
                     and not (h.fixed and quiet)]
             weights = [0.5 if h.fixed else 3.0 if h.months_behind > 0 else 1.0 for h in pool]
             chosen: list[_Household] = []
@@ -103,61 +128,82 @@ def add_history(session: Session, today: date, rates: RateTable, cadres: Iterabl
             moment = datetime.combine(day, time(8, rng.choice((0, 15, 30, 45))), tzinfo=zone)
             for household in chosen:
                 moment += timedelta(minutes=rng.randint(25, 75))
-                visit, promise, pays = _report(rng, cadre, household, moment, last_due, paid, collected)
-                last_seen[household.family.id] = day
+                visit, promise, payment = _report(rng, cadre, household, moment, today, last_due, paid, collected)
+                last_seen[household.family_id] = day
                 visits.append((visit, cadre))
                 if promise is not None:
                     promises.append((visit, promise))
-                    waiting[household.family.id] = promise.promised_on
-                if pays:
-                    payments += _pay(session, rng, household, visit, today, payments)
+                    waiting[household.family_id] = promise.promised_on
+                if isinstance(payment, Payment):
+                    payment.reference = f"DEMO-H{len(payments):04d}"
+                    payments.append((visit, payment))
+                elif payment is not None:
+                    visit.status, visit.payment_id = CONFIRMED, payment.id
             day += timedelta(days=1)
-    session.add_all(visit for visit, _ in visits)
-    session.add_all(promise for _, promise in promises)
+    session.add_all(row for _, row in promises)
+    session.add_all(row for _, row in payments)
     session.flush()
     for visit, promise in promises:
         visit.promise_id = promise.id
-    for visit, cadre in visits:
-        session.add(AuditEntry(at=visit.reported_at, actor=f"cadre:{cadre.code}", action="visit_report",
-                               family_id=visit.family_id, detail=f"{visit.number} {visit.result}"))
-    for family_id in sorted({visit.family_id for visit, _ in visits if visit.result == BAYAR and visit.family_id}):
-        reconcile_family(session, family_id)
+    for visit, payment in payments:
+        visit.status, visit.payment_id = CONFIRMED, payment.id
+    session.add_all(visit for visit, _ in visits)
+    session.flush()
+    session.add_all(AuditEntry(at=visit.reported_at, actor=f"cadre:{cadre.code}", action="visit_report",
+                               family_id=visit.family_id, detail=f"{visit.number} {visit.result}")
+                    for visit, cadre in visits)
+    session.flush()
     return len(visits)
 
 
-def _household(family: Family, fixed: bool, last_due: date, rates: RateTable) -> _Household:
-    head = family.account_holder or family.members[0]
-    monthly = sum(rates.rate(member.class_, last_due) for member in family.members)
-    return _Household(family, fixed, months_between(head.paid_through, last_due), monthly,
-                      pays_own_dues(head.segment))
+def _households(session: Session, cadre_ids: list[int], fixed: set[int], last_due: date,
+                rates: RateTable) -> dict[int, list[_Household]]:
+    """Each cadre's self-paying families, in KK number order, read as plain rows in one query."""
+    rows = session.execute(
+        select(Assignment.cadre_id, Family.id, Family.number, Family.region_code, Member.relation,
+               Member.card_number, Member.paid_through, Member.segment, Member.class_)
+        .join(Family, Family.id == Assignment.family_id).join(Member, Member.family_id == Family.id)
+        .where(Assignment.cadre_id.in_(cadre_ids)).order_by(Family.number, Member.id)).all()
+    members: dict[int, list[Any]] = {}
+    for row in rows:
+        members.setdefault(row.id, []).append(row)
+    lists: dict[int, list[_Household]] = {}
+    for family_id, people in members.items():
+        holder = next((person for person in people if person.relation == "head"), people[0])
+        monthly = sum(rates.rate(person.class_, last_due) for person in people)
+        if not pays_own_dues(holder.segment):  # employers and the state pay: nothing for a cadre to do
+            continue
+        lists.setdefault(holder.cadre_id, []).append(_Household(
+            family_id, holder.number, holder.card_number, holder.region_code, family_id in fixed,
+            months_between(holder.paid_through, last_due), monthly))
+    return lists
 
 
-def _report(rng: random.Random, cadre: Cadre, household: _Household, moment: datetime, last_due: date,
-            paid: dict[tuple[int, date], tuple[datetime, int]],
-            collected: set[tuple[int, date]]) -> tuple[Visit, Promise | None, bool]:
-    """One visit report as LAPOR files it, the promise a JANJI report makes, and whether the family is yet
-    to pay what the report says the cadre collected (no payment of the demo's is there for it)."""
-    family, day = household.family, moment.date()
+def _report(rng: random.Random, cadre: _Cadre, household: _Household, moment: datetime, today: date,
+            last_due: date, paid: dict[tuple[int, date], _Paid],
+            collected: set[tuple[int, date]]) -> tuple[Visit, Promise | None, Payment | _Paid | None]:
+    """One visit report as LAPOR files it, the promise a JANJI report makes, and the payment that confirms a
+    BAYAR report: the demo's own of that month, or a new one a day or two later (none when that is not
+    before today: the report waits for the next payments import)."""
+    day = moment.date()
     amount: int | None = None
     promised_on: date | None = None
-    key = (family.id, month_of(day))
+    payment: Payment | _Paid | None = None
+    key = (household.family_id, month_of(day))
     earlier = paid.get(key)
-    pays = False
     if household.fixed:  # nothing the personas' journeys would show
         result = rng.choice(("EDUKASI", "TIDAKADA"))
     elif household.months_behind <= 0:  # paid up: the cadre collects the month's dues, once a month
         if earlier is None:
             collect = key[1] <= last_due and rng.random() < 0.7
-            amount, pays = household.monthly, collect
         else:  # the demo's payment of that month, if it came after the visit
-            collect = earlier[0] > moment and rng.random() < 0.7
-            amount = earlier[1]
+            collect = earlier.paid_at > moment - PAID_BEFORE_VISIT and rng.random() < 0.7
         collect = collect and key not in collected
         result = BAYAR if collect else rng.choice(("EDUKASI", "EDUKASI", "TIDAKADA"))
         if collect:
             collected.add(key)
-        else:
-            amount, pays = None, False
+            amount = household.monthly if earlier is None else earlier.amount
+            payment = _payment(rng, household, moment, amount, today) if earlier is None else earlier
     else:
         rehab = household.months_behind >= DEFAULT_RULES.rehab_min_months
         result = rng.choices(("JANJI", "TIDAKADA", "EDUKASI", "TOLAK", "REHAB"),
@@ -167,36 +213,32 @@ def _report(rng: random.Random, cadre: Cadre, household: _Household, moment: dat
             if rng.random() < 0.5:
                 amount = household.monthly * min(household.months_behind, rng.randint(1, 3))
     note = rng.choice(NOTES[result]) if rng.random() < 0.3 else ""
-    head = family.account_holder or family.members[0]
-    typed = head.card_number if rng.random() < 0.6 else family.number
+    typed = household.card_number if rng.random() < 0.6 else household.number
     offline = rng.random() < 0.2  # typed in the evening with the visit's time: `LAPOR ... jam 10.30`
     reported = moment.replace(hour=rng.randint(19, 20), minute=rng.randint(0, 59)) if offline else moment
     report = VisitReport(typed, result, amount, promised_on, visited_time=moment.time() if offline else None,
                          note=note)
-    visit = Visit(cadre_id=cadre.id, family_id=family.id, household=typed, result=result, amount=amount,
-                  promised_on=promised_on, note=note, source_key=content_key(report, f"F{family.id}", day),
+    visit = Visit(cadre_id=cadre.id, family_id=household.family_id, household=typed, result=result,
+                  amount=amount, promised_on=promised_on, note=note,
+                  source_key=content_key(report, f"F{household.family_id}", day),
                   reported_at=reported.astimezone(UTC), visited_at=moment.astimezone(UTC),
                   via="line" if offline or rng.random() < 0.7 else "guided",
                   status=REPORTED if result == BAYAR else None)
     promise = None
     if promised_on is not None:
-        promise = Promise(family_id=family.id, promised_on=promised_on, made_at=visit.reported_at,
+        promise = Promise(family_id=household.family_id, promised_on=promised_on, made_at=visit.reported_at,
                           cadre_id=cadre.id)
-    return visit, promise, pays
+    return visit, promise, payment
 
 
-def _pay(session: Session, rng: random.Random, household: _Household, visit: Visit, today: date,
-         made: int) -> int:
-    """The family pays what the cadre collected a day or two after the visit (none yet when that is today or
-    later: the report waits for the next payments import). Returns how many payments were added."""
-    family = household.family
-    assert visit.visited_at is not None and visit.amount is not None
-    zone = zone_for_region(family.region_code)
-    day = visit.visited_at.astimezone(zone).date() + timedelta(days=rng.randint(0, 2))
+def _payment(rng: random.Random, household: _Household, visit: datetime, amount: int, today: date) -> Payment | None:
+    """What the cadre collected, paid in by the family's VA a day or two after the visit (None when that would
+    be today or later)."""
+    zone = zone_for_region(household.region_code)
+    day = visit.astimezone(zone).date() + timedelta(days=rng.randint(0, 2))
     if day >= today:
-        return 0
+        return None
     local = datetime.combine(day, time(rng.randint(9, 20), rng.choice((0, 15, 30, 45))), tzinfo=zone)
-    paid_at = max(local.astimezone(UTC), visit.visited_at + timedelta(minutes=30))
-    session.add(Payment(reference=f"DEMO-H{made:04d}", family_id=family.id, amount=visit.amount, paid_at=paid_at,
-                        channel=rng.choice(CHANNELS)))
-    return 1
+    paid_at = max(local.astimezone(UTC), visit.astimezone(UTC) + timedelta(minutes=30))
+    return Payment(reference="", family_id=household.family_id, amount=amount, paid_at=paid_at,
+                   channel=rng.choice(CHANNELS))
