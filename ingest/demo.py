@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.demo_history import add_history
 from ingest.demo_names import CHANNELS, JAYAPURA, MOBILE_PREFIXES, REGIONS, SAMARINDA, SURAKARTA, DemoRegion
 from models.ledger import rate_table
 from models.people import Assignment, Cadre, Family, Member, Payment
@@ -340,6 +341,7 @@ def seed_demo(session: Session, today: date) -> str:
                 family.credit = part
                 _pay(session, builder, family, part, add_months(builder.last_due, -1), f"DEMO-{index:04d}-P")
                 payments += 1
+    add_history(session, today, rates, cadres.values(), {family.id for family, cadre in families if cadre})
     members = sum(len(family.members) for family, _ in families)
     names = ", ".join(region_name(region.code) or region.code for region in REGIONS)
     return (f"{len(families)} families ({members} members) in {names}; {len(cadres)} cadres with "
