@@ -49,7 +49,7 @@ def heads(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Family number -> the card number of its head."""
     db.expire_all()
     rows = db.execute(select(Family.number, Member.card_number).join(Member.family).where(Member.relation == "head"))
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def test_repeats_far_apart_in_the_file_are_decided_for_the_whole_file(runtime, db, tmp_path):
