@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.messages import Choice, Incoming, Reply
 from bot.settings import Settings
-from models import Cadre, Chat, OutboxMessage
+from models import Cadre, Chat
 from models.db import insert_ignoring_duplicates
 from rules.programme import DEFAULT_RULES, ProgrammeRules
 
@@ -123,10 +123,9 @@ class Lookups:
 
 @dataclass(frozen=True)
 class Answered:
-    """A message answered: its chat, and the replies queued for it."""
+    """A message answered: its chat (the replies are in the session, flushed with the batch)."""
 
     chat_id: int
-    replies: list[OutboxMessage]
 
 
 def answer(session: Session, incoming: Incoming, handle: Handle, services: Services | None = None,
@@ -165,9 +164,10 @@ def answer(session: Session, incoming: Incoming, handle: Handle, services: Servi
                        "_choices": [[c.key, c.label] for c in offered]}
     chat.state_expires_at = now + STATE_TIMEOUT if reply.state else None
 
-    rows = [outbox.queue(session, channel=chat.channel, address=chat.address, message=message, now=now,
-                         chat_id=chat.id) for message in reply.messages]
-    return Answered(chat.id, rows)
+    for message in reply.messages:
+        outbox.queue(session, channel=chat.channel, address=chat.address, message=message, now=now,
+                     chat_id=chat.id)
+    return Answered(chat.id)
 
 
 def _chat_for(session: Session, incoming: Incoming, now: datetime) -> Chat:
