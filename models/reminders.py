@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -30,6 +30,12 @@ class Reminder(Base):
     __table_args__ = (
         UniqueConstraint("family_id", "kind", "period", "channel"),
         Index("ix_reminders_due", "status", "not_before"),
+        # Partial: a planned row has neither, so planning a million rows never touches these two indexes
+        # (see migrations/versions/0007_reminders_indexes.py).
+        Index("ix_reminders_broadcast_id", "broadcast_id", postgresql_where=text("broadcast_id IS NOT NULL"),
+              sqlite_where=text("broadcast_id IS NOT NULL")),
+        Index("ix_reminders_settled_at", "settled_at", postgresql_where=text("settled_at IS NOT NULL"),
+              sqlite_where=text("settled_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,13 +44,13 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(16))  # rules.reminder_rules: dues_upcoming ... broadcast
     period: Mapped[str] = mapped_column(String(40))  # 2025-06 / 2025-06-20 / instalment or promise id / ...
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[int] = mapped_column(index=True)
-    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int]
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
     not_before: Mapped[datetime]  # planned for; moved to the next send window when deferred
     status: Mapped[str] = mapped_column(String(10), default=PLANNED)  # planned / queued / skipped
     reason: Mapped[str | None] = mapped_column(String(20))  # why skipped: paid, stopped, enrolled, ...
     created_at: Mapped[datetime]
-    settled_at: Mapped[datetime | None] = mapped_column(index=True)  # when it was queued or skipped
+    settled_at: Mapped[datetime | None]  # when it was queued or skipped
 
 
 class Broadcast(Base):
