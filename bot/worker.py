@@ -13,6 +13,8 @@ message stored on any machine wakes the workers of every machine. A slow timer i
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 import weakref
@@ -35,6 +37,10 @@ BATCH = 50  # messages per transaction: the write lock's cost is shared by the b
 SQLITE_BATCH_SECONDS = 0.010
 SAFETY_NET = 5.0  # seconds between looks when nothing rang (a lost wake-up, a worker elsewhere that died)
 HELD_PAUSE = 0.02  # another worker holds a chat's earlier message: look again this soon
+# The worker thread's niceness: on a busy CPU, webhooks (store and acknowledge) go first and answering takes
+# what is left; on an idle one it changes nothing. bench/inbound.py: acknowledgements on PostgreSQL went from
+# 0.36 to 0.48 of bare /healthz, with the same end-to-end rate.
+NICENESS = 10
 
 
 class Worker:
@@ -118,6 +124,18 @@ class Worker:
                 return total
 
 
+def give_way_to_webhooks() -> None:
+    """Lower the calling thread's CPU priority to NICENESS (Linux, where a thread has a priority of its own;
+    elsewhere, or where it is already lower, nothing changes)."""
+    if sys.platform != "linux":
+        return
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, max(os.getpriority(os.PRIO_PROCESS, thread), NICENESS))
+    except OSError:  # a sandbox that forbids it: the worker runs at the usual priority
+        log.debug("could not lower the worker thread's priority", exc_info=True)
+
+
 def _collect_queued(session: Session, into: list[OutboxMessage]) -> None:
     """Every outbox row this session writes (replies, and notices a handler queued) goes into `into`."""
 
@@ -172,6 +190,7 @@ class Background:
 
     def run(self) -> None:
         """The loop: answer until nothing waits, sweep when due, then sleep until rung (or the safety net)."""
+        give_way_to_webhooks()
         while not self.stopping.is_set():
             with self.done:
                 self.cycles_started += 1
