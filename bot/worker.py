@@ -7,17 +7,21 @@ another process queued) every `sweep_every` seconds, so nothing waits for `flask
 
 It runs as a thread in every serving process (unless BACKGROUND_WORK=0) and as `flask --app app worker`.
 What wakes it: the in-process doorbell (a webhook of this process); on PostgreSQL also LISTEN/NOTIFY, so a
-message stored on any machine wakes the workers of every machine. A slow timer is only a safety net.
+message stored on any machine wakes the workers of every machine; in a `worker` process on SQLite, a commit
+by any other process (PRAGMA data_version, looked at every few milliseconds). A slow timer is only a safety
+net.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import time
 import weakref
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -156,11 +160,12 @@ class Background:
     """
 
     def __init__(self, runtime: Runtime, *, sweep_every: float | None = 5.0, safety_net: float = SAFETY_NET,
-                 batch: int = BATCH) -> None:
+                 batch: int = BATCH, other_processes: bool = False) -> None:
         self.runtime = runtime
         self.worker = Worker(runtime, batch)
         self.sweep_every = sweep_every  # None: only what batches queue is sent (tests that send by hand)
         self.safety_net = safety_net
+        self.other_processes = other_processes  # SQLite: messages stored by other processes wake it too
         self.stopping = threading.Event()
         self.done = threading.Condition()
         self.cycles_started = self.cycles_done = 0
@@ -173,6 +178,8 @@ class Background:
         self.threads = [threading.Thread(target=self.run, name="kaderbot-worker", daemon=True)]
         if self.runtime.engine.dialect.name == "postgresql":
             self.threads.append(threading.Thread(target=self.listen, name="kaderbot-listen", daemon=True))
+        elif self.other_processes:
+            self.threads.append(threading.Thread(target=self.watch_commits, name="kaderbot-watch", daemon=True))
         for thread in self.threads:
             thread.start()
         _running.add(self)
@@ -259,6 +266,25 @@ class Background:
                 self.stopping.wait(1.0)
 
 
+    def watch_commits(self) -> None:
+        """SQLite: ring the doorbell whenever another connection has committed since the last look.
+
+        `PRAGMA data_version` changes when any other connection, in any process, commits; reading it reads
+        no table and takes no lock, so looking every COMMIT_LOOK seconds costs next to nothing.
+        """
+        path = Path(self.runtime.engine.url.database or "").resolve()
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            seen = None
+            while not self.stopping.wait(COMMIT_LOOK):
+                version = connection.execute("PRAGMA data_version").fetchone()[0]
+                if version != seen:
+                    seen = version
+                    self.runtime.doorbell.ring()
+        finally:
+            connection.close()
+
+
 _starting = threading.Lock()  # two first requests at once start one background, not two
 
 
@@ -271,17 +297,15 @@ def start_background(runtime: Runtime) -> None:
                 Background(runtime).start()
 
 
-CROSS_PROCESS_LOOK = 0.5  # SQLite: a `worker` process cannot be woken from a web process, so it looks this often
+COMMIT_LOOK = 0.002  # SQLite: how often a `worker` process looks whether another process committed
 
 
 def run_forever(runtime: Runtime) -> None:
     """`flask --app app worker`: answer and send until SIGINT or SIGTERM, then finish the batch in hand.
 
-    On PostgreSQL NOTIFY wakes it at once; on SQLite (one machine) it looks for waiting messages twice a
-    second with a read, since nothing in another process can ring it.
+    On PostgreSQL NOTIFY wakes it at once; on SQLite (one machine) a commit by the web processes does.
     """
-    sqlite = runtime.engine.dialect.name == "sqlite"
-    background = Background(runtime, safety_net=CROSS_PROCESS_LOOK if sqlite else SAFETY_NET).start()
+    background = Background(runtime, other_processes=True).start()
     try:
         wait_until_stopped()
     finally:

@@ -23,7 +23,7 @@ from app import build_runtime, create_app
 from bot.messages import Incoming
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.worker import Background, Worker
+from bot.worker import SAFETY_NET, Background, Worker
 from models import InboundMessage, OutboxMessage
 from tests.fakes import FakeTwilioAPI, with_whatsapp
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM
@@ -173,6 +173,25 @@ def test_with_background_work_off_a_worker_process_answers(settings, twilio_api,
             worker.wait(30)
         assert "Pilih salah satu" in twilio_api.messages[0].body
     finally:
+        rt.engine.dispose()
+
+
+def test_an_idle_worker_process_is_woken_by_a_message_another_process_stored(settings, twilio_api, db):
+    """Not by its 5-second safety net: by NOTIFY on PostgreSQL, by the commit itself on SQLite."""
+    rt = build_runtime(replace(settings, background_work=False))
+    client = create_app(runtime=rt).test_client()
+    worker = worker_process(settings, twilio_api)
+    try:
+        for number, sid in enumerate(("c" * 32, "d" * 32), start=1):
+            time.sleep(1.0)  # the worker is idle, asleep until something wakes it
+            stored = time.monotonic()
+            form, headers = whatsapp_form("SM" + sid, "MENU")
+            assert client.post("/webhooks/whatsapp", data=form, headers=headers).status_code == 200
+            assert wait_until(lambda n=number: len(twilio_api.messages) == n, timeout=60)
+            assert time.monotonic() - stored < SAFETY_NET / 2, "answered by the safety net, not woken"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(30)
         rt.engine.dispose()
 
 
