@@ -258,7 +258,12 @@ def measure(channel: str, database_url: str, args: argparse.Namespace, tmp: str)
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--threads",
                str(args.threads), "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--backlog", "2048", "app:create_app()"]
+    if args.dedicated:  # answering in processes of their own, niced, so the path in goes first
+        env["BACKGROUND_WORK"] = "0"
     server = subprocess.Popen(command, cwd=ROOT, env=env)
+    workers = [subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "app", "worker"], cwd=ROOT,
+                                env=env, preexec_fn=lambda: os.nice(args.nice))  # noqa: PLW1509
+               for _ in range(args.dedicated)]
     salt = secrets.token_hex(2)
     first_update = int.from_bytes(secrets.token_bytes(3), "big") * 1000
 
@@ -286,8 +291,10 @@ def measure(channel: str, database_url: str, args: argparse.Namespace, tmp: str)
         replies = wait_for_replies(fake_url, before + len(steady.latencies))
         latencies = reply_latencies(steady, replies[before:])
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        for process in (server, *workers):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, *workers):
+            process.wait(30)
         fake.terminate()
         fake.wait(10)
     failures = {**acks.failures, **steady.failures}
@@ -308,6 +315,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
     parser.add_argument("--channels", default="whatsapp,telegram")
+    parser.add_argument("--dedicated", type=int, default=0,
+                        help="answer in this many `flask worker` processes (BACKGROUND_WORK=0 in gunicorn)")
+    parser.add_argument("--nice", type=int, default=10, help="the dedicated workers' nice increment")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),
                         help="PostgreSQL as well (default: TEST_DATABASE_URL); SQLite always")
     args = parser.parse_args()
