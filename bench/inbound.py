@@ -3,6 +3,7 @@ fake provider), each next to the same server's bare /healthz in the same run.
 
     .venv/bin/python bench/inbound.py [-n 2000] [--rate 100] [--paced 10] [--clients 8] [--workers 2]
                                       [--threads 8] [--channels whatsapp,telegram] [--database-url URL]
+                                      [--dedicated N [--nice 10] [--acks-alone]]
 
 For each channel (WhatsApp: signed Twilio forms; Telegram: JSON updates with the secret header) and each
 database (a fresh SQLite file; PostgreSQL too with --database-url or TEST_DATABASE_URL), it starts the
@@ -14,6 +15,10 @@ workers answer in the background (BACKGROUND_WORK=1). Then:
    rate (messages over the time from the first post to the last reply arriving at the fake);
 3. paced: `--rate` webhooks a second for `--paced` seconds, open loop: reply latency p50/p99 (post sent ->
    reply received by the fake, matched per chat in order).
+
+`--dedicated N` answers in N `flask --app app worker` processes (niced) instead of in gunicorn's workers
+(BACKGROUND_WORK=0 there); with `--acks-alone` they are paused (SIGSTOP) during the burst, which measures the
+path in with nothing else running: the ceiling of the acknowledgement rate on this machine.
 """
 
 from __future__ import annotations
@@ -280,7 +285,11 @@ def measure(channel: str, database_url: str, args: argparse.Namespace, tmp: str)
         bare = burst(port, healthz(args.messages), args.clients)
 
         before = len(arrivals(fake_url))
+        for worker in workers if args.acks_alone else ():
+            worker.send_signal(signal.SIGSTOP)  # the path in alone: nothing answers until the burst is in
         acks = burst(port, requests(args.messages, 2), args.clients)
+        for worker in workers if args.acks_alone else ():
+            worker.send_signal(signal.SIGCONT)
         replies = wait_for_replies(fake_url, before + len(acks.latencies))
         last_reply = max(at for _to, at in replies[before:]) if len(replies) > before else float("nan")
         end_to_end = len(replies[before:]) / (last_reply - acks.started)
@@ -318,6 +327,8 @@ def main() -> None:
     parser.add_argument("--dedicated", type=int, default=0,
                         help="answer in this many `flask worker` processes (BACKGROUND_WORK=0 in gunicorn)")
     parser.add_argument("--nice", type=int, default=10, help="the dedicated workers' nice increment")
+    parser.add_argument("--acks-alone", action="store_true",
+                        help="with --dedicated: pause the workers during the burst (the acknowledgement's ceiling)")
     parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),
                         help="PostgreSQL as well (default: TEST_DATABASE_URL); SQLite always")
     args = parser.parse_args()
@@ -334,6 +345,8 @@ def main() -> None:
                 if database == "postgresql":
                     reset_postgresql(url)
                 got = measure(channel, url, args, tmp)
+            if args.acks_alone:  # the workers were paused for part of it: no end-to-end figure
+                got["e2e"] = float("nan")
             print(f"{database:<10} {channel:<9} {got['bare']:7.0f} {got['acks']:7.0f} "
                   f"{got['acks'] / got['bare']:5.2f} {got['ack_p50']:7.1f}/{got['ack_p99']:<7.1f} "
                   f"{got['e2e']:6.0f} {got['e2e'] / got['bare']:5.2f} "

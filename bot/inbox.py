@@ -39,10 +39,10 @@ def store(connection: Connection, incoming: Incoming) -> bool:
         channel=incoming.channel, provider_id=incoming.provider_id, address=incoming.address,
         kind=incoming.kind, text=printable(incoming.text).strip()[:MAX_TEXT], payload=extra or None,
         received_at=incoming.received_at).returning(INBOUND.c.id)
-    stored = connection.execute(statement).first() is not None
-    if stored and connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-    return stored
+    if connection.dialect.name == "postgresql":  # one round trip: the notice only for a row stored
+        inserted = statement.cte("inserted")
+        return connection.execute(select(inserted.c.id, func.pg_notify(NOTIFY_CHANNEL, ""))).first() is not None
+    return connection.execute(statement).first() is not None
 
 
 @dataclass(frozen=True)
