@@ -23,7 +23,7 @@ from app import build_runtime, create_app
 from bot.messages import Incoming
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.worker import SAFETY_NET, Background, Worker
+from bot.worker import NICENESS, SAFETY_NET, Background, Worker
 from models import InboundMessage, OutboxMessage
 from tests.fakes import FakeTwilioAPI, with_whatsapp
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_FROM
@@ -193,6 +193,19 @@ def test_an_idle_worker_process_is_woken_by_a_message_another_process_stored(set
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
         rt.engine.dispose()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is a Linux feature")
+def test_the_worker_thread_gives_way_to_webhooks(runtime):
+    """The worker thread runs nicer than the threads that serve webhooks, which keep the process's priority."""
+    assert runtime.background is not None
+    worker = next(thread for thread in runtime.background.threads if thread.name == "kaderbot-worker")
+    assert worker.native_id is not None
+    serving = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    wanted = max(serving, NICENESS)
+    assert wait_until(lambda: os.getpriority(os.PRIO_PROCESS, worker.native_id) == wanted)  # set as it starts
+    assert wanted > serving
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == serving  # the main thread keeps the usual priority
 
 
 def test_the_web_chat_answers_through_the_worker_too(client, runtime):
