@@ -159,12 +159,11 @@ class Background:
     `settle()` waits until the work rung for so far is done: what a test (or the web chat) waits for.
     """
 
-    def __init__(self, runtime: Runtime, *, sweep_every: float | None = 5.0, safety_net: float = SAFETY_NET,
-                 batch: int = BATCH, other_processes: bool = False) -> None:
+    def __init__(self, runtime: Runtime, *, sweep_every: float | None = 5.0, batch: int = BATCH,
+                 other_processes: bool = False) -> None:
         self.runtime = runtime
         self.worker = Worker(runtime, batch)
         self.sweep_every = sweep_every  # None: only what batches queue is sent (tests that send by hand)
-        self.safety_net = safety_net
         self.other_processes = other_processes  # SQLite: messages stored by other processes wake it too
         self.stopping = threading.Event()
         self.done = threading.Condition()
@@ -209,7 +208,7 @@ class Background:
             with self.done:
                 self.cycles_done += 1
                 self.done.notify_all()
-            self.runtime.doorbell.wait(self.safety_net)
+            self.runtime.doorbell.wait(SAFETY_NET)
 
     def cycle(self) -> None:
         """Answer every waiting message, then sweep when due.
@@ -264,7 +263,6 @@ class Background:
             except Exception:  # the server restarted, say: the safety net covers the gap
                 log.warning("LISTEN %s lost; listening again shortly", inbox.NOTIFY_CHANNEL, exc_info=True)
                 self.stopping.wait(1.0)
-
 
     def watch_commits(self) -> None:
         """SQLite: ring the doorbell whenever another connection has committed since the last look.

@@ -17,6 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+BUSY_TIMEOUT_MS = 30_000  # SQLite: how long a writer waits for the write lock before it gives up
+LOCK_RETRY_SECONDS = 0.0005  # ... trying again this often (begin_immediate)
+
 
 def normalise_url(url: str) -> str:
     """`postgresql://` and `postgres://` mean psycopg 3 here (the only PostgreSQL driver we install)."""
@@ -85,9 +88,6 @@ def insert_ignoring_duplicates(bind: Session | Connection | Engine, model: Any,
         return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
     return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
 
-
-BUSY_TIMEOUT_MS = 30_000
-LOCK_RETRY_SECONDS = 0.0005
 
 
 def begin_immediate(connection: Connection) -> None:

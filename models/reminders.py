@@ -23,6 +23,12 @@ SCHEDULED, CANCELLED, FINISHED = "scheduled", "cancelled", "finished"
 PAUSE_AFTER_FAILED_DAYS = 5  # an address that failed on this many different days gets no more reminders
 
 
+def _index_where_set(column: str) -> Index:
+    """`ix_reminders_<column>` over the rows where the column is set (a partial index on both databases)."""
+    where = text(f"{column} IS NOT NULL")
+    return Index(f"ix_reminders_{column}", column, postgresql_where=where, sqlite_where=where)
+
+
 class Reminder(Base):
     """One scheduled message to one family on one channel; (family, kind, period, channel) is sent once."""
 
@@ -32,10 +38,8 @@ class Reminder(Base):
         Index("ix_reminders_due", "status", "not_before"),
         # Partial: a planned row has neither, so planning a million rows never touches these two indexes
         # (see migrations/versions/0007_reminders_indexes.py).
-        Index("ix_reminders_broadcast_id", "broadcast_id", postgresql_where=text("broadcast_id IS NOT NULL"),
-              sqlite_where=text("broadcast_id IS NOT NULL")),
-        Index("ix_reminders_settled_at", "settled_at", postgresql_where=text("settled_at IS NOT NULL"),
-              sqlite_where=text("settled_at IS NOT NULL")),
+        _index_where_set("broadcast_id"),
+        _index_where_set("settled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
