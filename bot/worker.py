@@ -254,6 +254,9 @@ class Background:
                 url = self.runtime.engine.url.set(drivername="postgresql")
                 connection = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
                 connection.execute(f"LISTEN {inbox.NOTIFY_CHANNEL}")  # its own connection, outside the pool
+                # A message stored before LISTEN took hold notified no one: look once more now, or it would
+                # wait for the safety net (at start, and after every reconnection).
+                self.runtime.doorbell.ring()
                 try:
                     while not self.stopping.is_set():
                         for _notice in connection.notifies(timeout=1.0, stop_after=1):

@@ -183,13 +183,16 @@ def test_an_idle_worker_process_is_woken_by_a_message_another_process_stored(set
     client = create_app(runtime=rt).test_client()
     worker = worker_process(settings, twilio_api)
     try:
-        for number, sid in enumerate(("c" * 32, "d" * 32), start=1):
-            time.sleep(1.0)  # the worker is idle, asleep until something wakes it
+        for number, sid in enumerate(("b" * 32, "c" * 32, "d" * 32)):
+            if number:
+                time.sleep(1.0)  # the worker is idle, asleep until something wakes it
             stored = time.monotonic()
             form, headers = whatsapp_form("SM" + sid, "MENU")
             assert client.post("/webhooks/whatsapp", data=form, headers=headers).status_code == 200
-            assert wait_until(lambda n=number: len(twilio_api.messages) == n, timeout=60)
-            assert time.monotonic() - stored < SAFETY_NET / 2, "answered by the safety net, not woken"
+            assert wait_until(lambda n=number: len(twilio_api.messages) == n + 1, timeout=60)
+            # The first answer only shows the process is up: starting it can take seconds on a busy machine.
+            if number:
+                assert time.monotonic() - stored < SAFETY_NET / 2, "answered by the safety net, not woken"
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
