@@ -43,13 +43,14 @@ class Reminder(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # family_id and chat_id carry no foreign key: see migrations/versions/0006_reminders_keys.py (planning speed)
+    # family_id, chat_id and broadcast_id carry no foreign key: see migrations/versions/0006_reminders_keys.py
+    # and 0008_reminders_broadcast_key.py (planning speed)
     family_id: Mapped[int]
     kind: Mapped[str] = mapped_column(String(16))  # rules.reminder_rules: dues_upcoming ... broadcast
     period: Mapped[str] = mapped_column(String(40))  # 2025-06 / 2025-06-20 / instalment or promise id / ...
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[int]
-    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    broadcast_id: Mapped[int | None]
     not_before: Mapped[datetime]  # planned for; moved to the next send window when deferred
     status: Mapped[str] = mapped_column(String(10), default=PLANNED)  # planned / queued / skipped
     reason: Mapped[str | None] = mapped_column(String(20))  # why skipped: paid, stopped, enrolled, ...

@@ -78,18 +78,22 @@ def plan_reminders(session: Session, at: datetime, rules: ProgrammeRules) -> Cou
 
 @contextmanager
 def joins_that_read_every_row(session: Session) -> Iterator[None]:
-    """PostgreSQL: hash joins for a statement that reads every family, whatever the planner estimates.
+    """PostgreSQL: merge joins for a statement that reads every family, whatever the planner estimates.
 
-    It judges the dues' GROUP BY ... HAVING to keep a few thousand families and probes the families', the
-    chat links' and the chats' indexes once per family: at a million families, hash joins that read each
-    table once take half the time (bench/reminders.py). SET LOCAL: a failed statement's rollback undoes it.
+    It judges the dues' GROUP BY ... HAVING to keep a few thousand families, and then either probes the
+    families', the chat links' and the chats' indexes once per family (nested loops) or hashes a million
+    rows it thought were few, spilling to disk. The members, families and chat links are all read in family
+    order through their indexes, so merging them reads each table once and hashes nothing: at a million
+    families, the dues insert took 13-29% less time merging than hashing in paired runs. SET LOCAL: a failed statement's rollback undoes it.
     """
     if is_sqlite(session):
         yield
         return
     session.execute(text("SET LOCAL enable_nestloop = off"))
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
     yield
     session.execute(text("RESET enable_nestloop"))
+    session.execute(text("RESET enable_hashjoin"))
 
 
 def local_days(at: datetime) -> dict[date, list[ZoneInfo]]:
