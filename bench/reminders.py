@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from sqlalchemy import Engine, MetaData, insert, select, text, update  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from bench.reminders_data import AT, load_branch, raw_from_python, raw_in_database  # noqa: E402
 from models.db import make_engine, make_session_factory, normalise_url  # noqa: E402
@@ -208,6 +209,18 @@ def drain(url: str, engine: Engine, fakes: dict[str, str], senders: int, count: 
     return sum(sent for _start, _end, sent in results), seconds
 
 
+def quiet_disk(engine: Engine) -> None:
+    """PostgreSQL: write every dirty page back now (CHECKPOINT), so that the pages of what came before (the
+    load, the previous step) are not written back in the middle of whichever timed step comes next."""
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("CHECKPOINT"))
+    except DBAPIError:  # CHECKPOINT needs a superuser or pg_checkpoint: the figures are then noisier
+        print("(no CHECKPOINT between steps: this role may not; the figures vary more)")
+
+
 def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None:
     """Load the branch, then plan twice and (PostgreSQL) drain with and without a shared limit."""
     engine = make_engine(url)
@@ -215,17 +228,22 @@ def bench(label: str, url: str, families: int, args: argparse.Namespace) -> None
     start = time.perf_counter()
     load_branch(engine, families)
     print(f"{label}: {families:,} families loaded in {time.perf_counter() - start:.0f} s (not part of the figures)")
+    quiet_disk(engine)
     python = raw_from_python(engine, families)
     way = "COPY" if engine.dialect.name == "postgresql" else "executemany"
     print(f"{label}: raw bulk insert of {families:,} rows into a reminders copy from Python ({way}): {python:7.1f} s")
+    quiet_disk(engine)
     database = raw_in_database(engine, families)
     print(f"{label}: raw bulk insert of {families:,} rows made in the database (INSERT ... SELECT): {database:7.1f} s")
+    quiet_disk(engine)
     table = raw_in_database(engine, families, into_reminders=True)
     print(f"{label}: the same into the reminders table itself (its indexes and foreign keys):     {table:7.1f} s")
+    quiet_disk(engine)
     seconds, planned, rss = plan(url)
     print(f"{label}: planning {planned:,} reminders: {seconds:7.1f} s = {seconds / python:.2f} x the raw insert from "
           f"Python, {seconds / database:.2f} x the one in the database, {seconds / table:.2f} x the same into the "
           f"reminders table; peak RSS of the planning process {rss:.0f} MiB")
+    quiet_disk(engine)
     again, planned_again, _ = plan(url)
     print(f"{label}: planning again: {again:7.1f} s, {planned_again} new")
     if label.startswith("PostgreSQL") and (args.drain or args.limited):
