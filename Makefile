@@ -31,5 +31,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_members.py --rows 100000
 	$(BIN)/python bench/inbound.py -n 500 --paced 5
 	$(BIN)/python bench/reminders.py --families 20000 --drain 1000 --limited 200 --limit 10
+	$(BIN)/python bench/provider_clients.py --messages 2000
 	$(BIN)/python bench/admin_overview.py --members 100000 --cadres 500
 	$(BIN)/python bench/admin_operations.py --members 100000 --cadres 500 --runs 5
