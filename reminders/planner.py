@@ -84,7 +84,8 @@ def joins_that_read_every_row(session: Session) -> Iterator[None]:
     families', the chat links' and the chats' indexes once per family (nested loops) or hashes a million
     rows it thought were few, spilling to disk. The members, families and chat links are all read in family
     order through their indexes, so merging them reads each table once and hashes nothing: at a million
-    families, the dues insert took 13-29% less time merging than hashing in paired runs. SET LOCAL: a failed statement's rollback undoes it.
+    families, the dues insert took 13-29% less time merging than hashing in paired runs.
+    SET LOCAL: a failed statement's rollback undoes it.
     """
     if is_sqlite(session):
         yield
