@@ -89,7 +89,6 @@ def insert_ignoring_duplicates(bind: Session | Connection | Engine, model: Any,
     return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
-
 def begin_immediate(connection: Connection) -> None:
     """BEGIN IMMEDIATE, trying again every half millisecond while another writer holds the lock.
 
